@@ -1,0 +1,137 @@
+"""Recruitment schemes and the conditions that come with them, as staff can edit them in the admin."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+
+class Education(models.TextChoices):
+    """Levels in increasing order; comparisons use `Education.rank`."""
+
+    SECONDARY = "secondary", _("Secondary school")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+    @classmethod
+    def rank(cls, level):
+        return cls.values.index(level)
+
+
+class Programme(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    sponsor = models.CharField(
+        _("sponsor"), max_length=200, help_text=_("Who funds or organises the scheme.")
+    )
+    summary = models.TextField(_("summary"))
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    how_to_apply = models.TextField(_("how to apply"), blank=True, help_text=_("Markdown."))
+    website = models.URLField(_("website"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programmes:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class SelectionStep(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="selection_steps")
+    order = models.PositiveSmallIntegerField(_("order"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    duration = models.CharField(
+        _("duration"), max_length=100, blank=True, help_text=_("For example “2 weeks”.")
+    )
+
+    class Meta:
+        ordering = ["programme", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "order"], name="selection_step_order_unique")
+        ]
+        verbose_name = _("selection step")
+        verbose_name_plural = _("selection steps")
+
+    def __str__(self):
+        return f"{self.order}. {self.title}"
+
+
+class ContractTerms(models.Model):
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="contract_terms")
+    initial_term_months = models.PositiveSmallIntegerField(_("initial term (months)"), null=True, blank=True)
+    renewal = models.TextField(_("renewal"), blank=True)
+    maximum_total_months = models.PositiveSmallIntegerField(
+        _("maximum in total (months)"), null=True, blank=True
+    )
+    salary_basis = models.TextField(_("salary basis"), blank=True)
+    salary_currency = models.CharField(
+        _("salary currency"), max_length=3, blank=True, help_text=_("ISO 4217.")
+    )
+    pension = models.TextField(_("pension"), blank=True)
+    secondment = models.TextField(_("secondment"), blank=True)
+    conversion = models.TextField(_("conversion"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("contract terms")
+        verbose_name_plural = _("contract terms")
+
+    def __str__(self):
+        return str(self.programme)
+
+
+class CountryGroup(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    countries = CountryField(_("countries"), multiple=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country group")
+        verbose_name_plural = _("country groups")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class EligibilityRule(models.Model):
+    class Kind(models.TextChoices):
+        NATIONALITY = "nationality", _("Nationality in a country group")
+        MAX_AGE = "max-age", _("Maximum age on 31 December of the call year")
+        MIN_EDUCATION = "min-education", _("Minimum education")
+        MIN_EXPERIENCE = "min-experience", _("Minimum years of relevant experience")
+        LANGUAGES = "languages", _("Language levels (NATO scale I-VI)")
+        INFORMATIONAL = "informational", _("Checked later by the employer")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="eligibility_rules")
+    code = models.SlugField(_("code"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    explanation = models.TextField(_("explanation"), help_text=_("Shown to candidates next to the result."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["programme", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "code"], name="eligibility_rule_code_unique")
+        ]
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self):
+        return f"{self.programme.slug}: {self.code}"

@@ -1,0 +1,279 @@
+"""The vacancy list and detail pages as a candidate uses them."""
+
+import datetime as dt
+import json
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import CallFactory, OrganisationFactory, ProgrammeFactory, VacancyFactory
+from vacancies.models import PublicationStatus
+
+pytestmark = pytest.mark.django_db
+LIST = "/en/vacancies/"
+
+
+def titles(response):
+    return [v.title for v in response.context["page"].object_list]
+
+
+def test_the_default_list_shows_open_vacancies_and_leaves_closed_ones_out(client):
+    VacancyFactory(title="Open post")
+    VacancyFactory(title="Closed post", closed=True)
+    VacancyFactory(title="Draft post", status=PublicationStatus.DRAFT)
+
+    response = client.get(LIST)
+
+    assert response.status_code == 200
+    assert titles(response) == ["Open post"]
+    assert "Closed post" not in response.text
+
+
+def test_status_closed_and_all_show_the_archive(client):
+    VacancyFactory(title="Open post")
+    VacancyFactory(title="Closed post", closed=True)
+
+    assert titles(client.get(LIST, {"status": "closed"})) == ["Closed post"]
+    assert sorted(titles(client.get(LIST, {"status": "all"}))) == ["Closed post", "Open post"]
+
+
+def test_a_vacancy_without_dates_takes_its_calls_dates(client):
+    past_call = CallFactory(closes_at=timezone.now() - dt.timedelta(hours=1))
+    VacancyFactory(title="Inherits closing", call=past_call, opens_at=None, closes_at=None)
+    VacancyFactory(title="Own dates", call=past_call)
+
+    assert titles(client.get(LIST)) == ["Own dates"]
+    assert titles(client.get(LIST, {"status": "closed"})) == ["Inherits closing"]
+
+
+def test_vacancies_of_a_draft_call_are_not_public(client):
+    draft = CallFactory(status=PublicationStatus.DRAFT)
+    VacancyFactory(title="Hidden", call=draft)
+
+    assert titles(client.get(LIST, {"status": "all"})) == []
+    assert client.get(f"/en/vacancies/{draft.vacancies.get().slug}/").status_code == 404
+
+
+def test_filters_combine_or_within_a_facet_and_across_facets(client):
+    jpo, nato = ProgrammeFactory(slug="jpo"), ProgrammeFactory(slug="nato-staff")
+    other = ProgrammeFactory(slug="defence-reserve")
+    VacancyFactory(title="JPO Benin", programme=jpo, country="BJ")
+    VacancyFactory(title="JPO Brussels", programme=jpo, country="BE")
+    VacancyFactory(title="NATO Brussels", programme=nato, country="BE")
+    VacancyFactory(title="Defence Brussels", programme=other, country="BE")
+
+    either = client.get(LIST, {"programme": ["jpo", "nato-staff"], "sort": "title"})
+    both = client.get(LIST, {"programme": ["jpo", "nato-staff"], "country": "BE", "sort": "title"})
+
+    assert titles(either) == ["JPO Benin", "JPO Brussels", "NATO Brussels"]
+    assert titles(both) == ["JPO Brussels", "NATO Brussels"]
+
+
+def test_facet_counts_apply_every_other_filter(client):
+    jpo, nato = ProgrammeFactory(slug="jpo"), ProgrammeFactory(slug="nato-staff")
+    VacancyFactory(programme=jpo, country="BJ")
+    VacancyFactory(programme=jpo, country="BE")
+    VacancyFactory(programme=nato, country="BE")
+    VacancyFactory(programme=nato, country="BE", closed=True)
+
+    facets = client.get(LIST, {"programme": "jpo"}).context["facets"]
+
+    programme_counts = {f["value"]: f["count"] for f in facets["programme"]}
+    country_counts = {f["value"]: f["count"] for f in facets["country"]}
+    status_counts = {f["value"]: f["count"] for f in facets["status"]}
+    # The programme facet ignores its own selection, so a candidate sees what adding NATO would give.
+    assert programme_counts == {"jpo": 2, "nato-staff": 1}
+    assert country_counts == {"BJ": 1, "BE": 1}
+    assert status_counts == {"open": 2, "closed": 0, "all": 2}
+    assert [f["value"] for f in facets["programme"] if f["selected"]] == ["jpo"]
+
+
+def test_the_filter_form_keeps_the_chosen_values(client):
+    ProgrammeFactory(slug="jpo")
+    VacancyFactory(country="BE")
+
+    html = client.get(LIST, {"programme": "jpo", "country": "BE", "q": "officer"}).text
+
+    assert re.search(r'name="programme" value="jpo"[^>]*checked', html)
+    assert re.search(r'name="country" value="BE"[^>]*checked', html)
+    assert 'name="q" value="officer"' in html
+
+
+def test_pagination_links_keep_the_filters(client, settings):
+    settings.VACANCIES_PAGE_SIZE = 2
+    ProgrammeFactory(slug="jpo")
+    VacancyFactory.create_batch(5, programme__slug="jpo", country="BE")
+
+    response = client.get(LIST, {"programme": "jpo", "country": "BE"})
+
+    assert response.context["page"].paginator.num_pages == 3
+    assert 'href="?programme=jpo&amp;country=BE&amp;page=2"' in response.text
+    second = client.get(LIST, {"programme": "jpo", "country": "BE", "page": 2})
+    assert len(titles(second)) == 2
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "message"),
+    [
+        ({"page": "abc"}, 400, "is not a page number"),
+        ({"page": "0"}, 404, "There is no page 0"),
+        ({"page": "99"}, 404, "There is no page 99"),
+        ({"programme": "no-such-scheme"}, 400, "no-such-scheme"),
+        ({"organisation": "nobody"}, 400, "nobody"),
+        ({"country": "ZZ"}, 400, "ZZ"),
+        ({"status": "maybe"}, 400, "maybe"),
+        ({"sort": "salary"}, 400, "salary"),
+        ({"q": "x" * 201}, 400, "at most 200 characters"),
+    ],
+)
+def test_bad_values_give_a_clear_message_and_a_4xx(client, params, status, message):
+    VacancyFactory(title="Still listed")
+
+    response = client.get(LIST, params)
+
+    assert response.status_code == status
+    assert 'role="alert"' in response.text
+    assert message in response.text
+    assert "Still listed" in response.text  # the rest of the page still works
+
+
+def test_a_bad_value_leaves_the_other_filters_applied(client):
+    VacancyFactory(title="Belgium", country="BE")
+    VacancyFactory(title="Benin", country="BJ")
+
+    response = client.get(LIST, {"country": "BE", "programme": "unknown"})
+
+    assert response.status_code == 400
+    assert titles(response) == ["Belgium"]
+
+
+def test_closing_dates_count_days_in_brussels_time(client, settings):
+    brussels = ZoneInfo("Europe/Brussels")
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    # 00:30 in Brussels is still the day before in UTC: it must read "tomorrow", not "today".
+    closes = dt.datetime.combine(tomorrow, dt.time(0, 30), tzinfo=brussels)
+    VacancyFactory(title="Early close", closes_at=closes)
+    VacancyFactory(
+        title="Later close",
+        closes_at=dt.datetime.combine(
+            timezone.localdate() + dt.timedelta(days=5), dt.time(12, 0), tzinfo=brussels
+        ),
+    )
+
+    html = client.get(LIST).text
+
+    assert "Closes tomorrow" in html
+    assert "00:30" in html
+    assert "Closes in 5 days" in html
+
+
+def test_the_list_runs_a_constant_number_of_queries(client, settings, django_assert_num_queries):
+    def queries_for(page_size, vacancies):
+        settings.VACANCIES_PAGE_SIZE = page_size
+        VacancyFactory.create_batch(vacancies, programme__slug="jpo")
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(LIST, {"programme": "jpo", "country": "BE"}).status_code == 200
+        return len(captured)
+
+    small = queries_for(page_size=2, vacancies=3)
+    large = queries_for(page_size=25, vacancies=40)
+    assert small == large
+    with django_assert_num_queries(small):
+        client.get(LIST, {"programme": "jpo", "country": "BE"})
+
+
+def test_root_redirects_by_accept_language(client):
+    assert client.get("/").headers["Location"] == "/nl/"
+    assert client.get("/", headers={"accept-language": "fr-BE,fr;q=0.9"}).headers["Location"] == "/fr/"
+
+
+def test_home_and_programme_pages_render(client):
+    programme = ProgrammeFactory(slug="jpo", name="Junior Professional Officer")
+    VacancyFactory(programme=programme, title="JPO Child Protection")
+
+    home = client.get("/nl/")
+    programmes = client.get("/nl/programmes/")
+    detail = client.get("/nl/programmes/jpo/")
+
+    assert "JPO Child Protection" in home.text
+    assert "Junior Professional Officer" in programmes.text
+    assert detail.status_code == 200 and "JPO Child Protection" in detail.text
+    assert client.get("/nl/programmes/nope/").status_code == 404
+
+
+def test_the_detail_page_carries_job_posting_json_ld(client):
+    organisation = OrganisationFactory(
+        name="United Nations Population Fund", acronym="UNFPA", website="https://www.unfpa.org"
+    )
+    vacancy = VacancyFactory(
+        title="JPO Population Data",
+        organisation=organisation,
+        city="Cotonou",
+        country="BJ",
+        reference="JPO-2026-01",
+    )
+
+    response = client.get(f"/en/vacancies/{vacancy.slug}/")
+
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', response.text, re.S)
+    data = json.loads(match.group(1))
+    assert data["@type"] == "JobPosting"
+    assert data["title"] == "JPO Population Data"
+    assert data["hiringOrganization"]["name"] == "United Nations Population Fund"
+    assert data["jobLocation"]["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Cotonou",
+        "addressCountry": "BJ",
+    }
+    assert data["validThrough"] == vacancy.closes_at.isoformat()
+    assert data["datePosted"] == vacancy.published_at.date().isoformat()
+    assert data["employmentType"] == ["FULL_TIME", "TEMPORARY"]
+    assert "Work with partners" in data["description"]
+    assert 'href="https://careers.example.org/apply"' in response.text
+
+
+def test_json_ld_cannot_break_out_of_its_script_element(client):
+    vacancy = VacancyFactory(title="</script><script>alert(1)</script>")
+
+    html = client.get(f"/en/vacancies/{vacancy.slug}/").text
+
+    assert "<script>alert(1)" not in html
+
+
+def test_a_closed_vacancy_stays_reachable_and_says_it_is_closed(client):
+    vacancy = VacancyFactory(closed=True)
+
+    response = client.get(f"/en/vacancies/{vacancy.slug}/")
+
+    assert response.status_code == 200
+    assert "This vacancy is closed." in response.text
+    assert "careers.example.org/apply" not in response.text  # no link to an application that cannot be made
+
+
+def test_the_detail_page_suggests_similar_open_vacancies(client):
+    programme = ProgrammeFactory(slug="jpo")
+    vacancy = VacancyFactory(programme=programme)
+    VacancyFactory(programme=programme, title="Similar open")
+    VacancyFactory(programme=programme, title="Similar closed", closed=True)
+    VacancyFactory(title="Other programme")
+
+    similar = [v.title for v in client.get(f"/en/vacancies/{vacancy.slug}/").context["similar"]]
+
+    assert similar == ["Similar open"]
+
+
+def test_markdown_descriptions_are_sanitised(client):
+    vacancy = VacancyFactory(
+        description='Hello <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror="alert(1)">'
+    )
+
+    html = client.get(f"/en/vacancies/{vacancy.slug}/").text
+
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert "onerror" not in html

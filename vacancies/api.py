@@ -1,0 +1,97 @@
+"""Read-only JSON API (/api/v1/). It reads no cookies and changes nothing, so it needs no CSRF token."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils import translation
+from django.views.decorators.http import require_GET
+
+from programmes.markup import render_markdown
+
+from . import selectors
+from .pagination import paginate
+
+
+def _language(request):
+    """The URL language for `url` fields: from Accept-Language only (no cookie), else the default."""
+    header = request.headers.get("Accept-Language", "")
+    for code, _quality in translation.trans_real.parse_accept_lang_header(header):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            continue
+    return settings.LANGUAGE_CODE
+
+
+def _page_url(request, number):
+    query = request.GET.copy()
+    query["page"] = number
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+def vacancy_summary(vacancy, request, language):
+    with translation.override(language):
+        url = request.build_absolute_uri(reverse("vacancies:detail", kwargs={"slug": vacancy.slug}))
+    return {
+        "id": vacancy.pk,
+        "slug": vacancy.slug,
+        "title": vacancy.title,
+        "programme": vacancy.programme.slug,
+        "organisation": vacancy.organisation.slug,
+        "country": vacancy.country.code,
+        "city": vacancy.city,
+        "opens_at": vacancy.opening_at,
+        "closes_at": vacancy.closing_at,
+        "status": vacancy.state,
+        "url": url,
+    }
+
+
+def _error(status, errors):
+    return JsonResponse({"errors": errors}, status=status)
+
+
+@require_GET
+def vacancy_list(request):
+    filterset = selectors.vacancy_list(filters=request.GET)
+    if filterset.errors:
+        return _error(400, {name: [str(m) for m in messages] for name, messages in filterset.errors.items()})
+    result = paginate(filterset.qs, request.GET.get("page"), settings.API_PAGE_SIZE)
+    if result.error:
+        return _error(result.status, {"page": [result.error]})
+    page, language = result.page, _language(request)
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
+            "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
+            "results": [vacancy_summary(v, request, language) for v in page.object_list],
+        }
+    )
+
+
+@require_GET
+def vacancy_detail(request, slug):
+    vacancy = selectors.vacancy_detail(slug=slug)
+    data = vacancy_summary(vacancy, request, _language(request))
+    data.update(
+        {
+            "reference": vacancy.reference,
+            "programme_name": vacancy.programme.name,
+            "organisation_name": vacancy.organisation.name,
+            "call": {"title": vacancy.call.title, "year": vacancy.call.year} if vacancy.call else None,
+            "unit": vacancy.unit,
+            "grade": vacancy.grade,
+            "positions": vacancy.positions,
+            "contract_type": vacancy.contract_type,
+            "reserved_for": vacancy.reserved_for,
+            "summary": vacancy.summary,
+            "description_html": render_markdown(vacancy.description),
+            "essential_requirements_html": render_markdown(vacancy.essential_requirements),
+            "desirable_requirements_html": render_markdown(vacancy.desirable_requirements),
+            "apply_url": vacancy.apply_url,
+            "apply_instructions_html": render_markdown(vacancy.apply_instructions),
+            "published_at": vacancy.published_at,
+        }
+    )
+    return JsonResponse(data)

@@ -1,0 +1,108 @@
+"""The catalogue's filters, shared by the list page, the Atom feed and the JSON API."""
+
+import django_filters
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from programmes.models import Programme
+
+from .models import Organisation, Vacancy, VacancyQuerySet
+
+SEARCH_CONFIGS = ("dutch", "french", "english")
+
+
+class VacancyFilter(django_filters.FilterSet):
+    """AND across facets, OR within one. Invalid values are reported in `errors` and left out."""
+
+    q = django_filters.CharFilter(method="filter_search", max_length=200, label=_("Search"))
+    programme = django_filters.ModelMultipleChoiceFilter(
+        queryset=Programme.objects.all(),
+        field_name="programme__slug",
+        to_field_name="slug",
+        label=_("Programme"),
+    )
+    organisation = django_filters.ModelMultipleChoiceFilter(
+        queryset=Organisation.objects.all(),
+        field_name="organisation__slug",
+        to_field_name="slug",
+        label=_("Organisation"),
+    )
+    country = django_filters.MultipleChoiceFilter(choices=countries, label=_("Country"))
+    status = django_filters.ChoiceFilter(
+        choices=[("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))],
+        method="filter_status",
+        empty_label=None,
+        label=_("Status"),
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[("closing", _("Closing date")), ("newest", _("Newest")), ("title", _("Title"))],
+        method="filter_sort",
+        empty_label=None,
+        label=_("Sort by"),
+    )
+
+    FACETS = ("programme", "organisation", "country", "status")
+
+    class Meta:
+        model = Vacancy
+        fields = ["q", "programme", "organisation", "country", "status", "sort"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        # Defaults of the contract: open vacancies, soonest closing first.
+        for name, default in (("status", "open"), ("sort", "closing")):
+            if not data.get(name):
+                data[name] = default
+        super().__init__(data, *args, **kwargs)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        if connection.vendor == "postgresql":
+            query = None
+            for config in SEARCH_CONFIGS:
+                part = SearchQuery(value, config=config, search_type="websearch")
+                query = part if query is None else query | part
+            return queryset.filter(search_vector=query)
+        # SQLite (the embedded setup): every word must appear somewhere.
+        for word in value.split():
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(description__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(city__icontains=word)
+                | Q(organisation__name__icontains=word)
+                | Q(organisation__acronym__icontains=word)
+            )
+        return queryset
+
+    def filter_status(self, queryset, name, value):
+        now = timezone.now()
+        if value == "open":
+            return queryset.filter(VacancyQuerySet.open_q(now))
+        if value == "closed":
+            return queryset.filter(VacancyQuerySet.closed_q(now))
+        return queryset
+
+    def filter_sort(self, queryset, name, value):
+        if value == "newest":
+            return queryset.order_by(F("published_at").desc(nulls_last=True), "pk")
+        if value == "title":
+            return queryset.order_by("title", "pk")
+        if self.form.cleaned_data.get("status") == "closed":
+            return queryset.order_by(F("closing_at").desc(nulls_last=True), "pk")
+        return queryset.by_closing()
+
+    def queryset_without(self, facet):
+        """The queryset filtered by everything but `facet`, unordered: the base of that facet's counts."""
+        queryset = self.queryset.all()
+        for name, value in self.form.cleaned_data.items():
+            if name not in (facet, "sort"):
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset.order_by()

@@ -1,0 +1,56 @@
+"""schema.org JobPosting for a vacancy page (what search engines read)."""
+
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.safestring import mark_safe
+
+from programmes.markup import render_markdown
+
+EMPLOYMENT_TYPES = {
+    "fixed-term": ["FULL_TIME", "TEMPORARY"],
+    "permanent": ["FULL_TIME"],
+    "secondment": ["FULL_TIME", "TEMPORARY"],
+    "reserve": ["PART_TIME"],
+}
+
+# As in django.utils.html.json_script: nothing in the data can close the <script> element.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def job_posting(vacancy, request) -> str:
+    organisation = vacancy.organisation
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": vacancy.title,
+        "description": str(
+            render_markdown("\n\n".join(filter(None, [vacancy.summary, vacancy.description])))
+        ),
+        "datePosted": vacancy.published_at.date().isoformat() if vacancy.published_at else None,
+        "validThrough": vacancy.closing_at.isoformat() if vacancy.closing_at else None,
+        "employmentType": EMPLOYMENT_TYPES.get(vacancy.contract_type, ["OTHER"]),
+        "hiringOrganization": {
+            "@type": "Organization",
+            "name": organisation.name,
+            "sameAs": organisation.website or None,
+        },
+        "jobLocation": {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": vacancy.city,
+                "addressCountry": vacancy.country.code,
+            },
+        },
+        "totalJobOpenings": vacancy.positions,
+        "url": request.build_absolute_uri(vacancy.get_absolute_url()),
+    }
+    if vacancy.reference:
+        data["identifier"] = {
+            "@type": "PropertyValue",
+            "name": organisation.short_name,
+            "value": vacancy.reference,
+        }
+    data = {key: value for key, value in data.items() if value is not None}
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_SAFE))

@@ -1,0 +1,243 @@
+"""The catalogue: who recruits (organisations), under which call, for which vacancies.
+
+A vacancy is *open* when it is published, its opening time has come and its closing time has not
+(Europe/Brussels); a vacancy without dates of its own takes its call's. `Vacancy.objects.open()` and
+friends are the only place that rule is written.
+"""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from programmes.models import Education, Programme
+
+
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        UN_AGENCY = "un-agency", _("UN organisation")
+        NATO = "nato", _("NATO")
+        BELGIAN_FEDERAL = "belgian-federal", _("Belgian federal service")
+        DEFENCE = "defence", _("Defence")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    acronym = models.CharField(_("acronym"), max_length=30, blank=True)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+
+class CallQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+    def open(self, now=None):
+        now = now or timezone.now()
+        return self.published().filter(Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
+
+
+class Call(models.Model):
+    """A call for candidates under a programme: a JPO call of a year, a Selor round, a recruitment wave."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(
+        _("closes at"), null=True, blank=True, help_text=_("Empty: rolling call.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    opened_notified_at = models.DateTimeField(_("subscribers notified at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CallQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_at"]
+        indexes = [models.Index(fields=["status", "opens_at"])]
+        verbose_name = _("call")
+        verbose_name_plural = _("calls")
+
+    def __str__(self):
+        return self.title
+
+
+class VacancyQuerySet(models.QuerySet):
+    """Vacancies as candidates see them. Every public read starts from `public()`."""
+
+    def public(self):
+        """Published vacancies whose call (if any) was published; a cancelled call shows them as closed."""
+        return self.filter(status=PublicationStatus.PUBLISHED).exclude(call__status=PublicationStatus.DRAFT)
+
+    def with_dates(self):
+        """Annotate `opening_at` / `closing_at`: the vacancy's own dates, else its call's."""
+        return self.annotate(
+            opening_at=Coalesce("opens_at", "call__opens_at"),
+            closing_at=Coalesce("closes_at", "call__closes_at"),
+        )
+
+    @staticmethod
+    def open_q(now):
+        return (
+            (Q(opening_at__isnull=True) | Q(opening_at__lte=now))
+            & (Q(closing_at__isnull=True) | Q(closing_at__gt=now))
+            & (Q(call__isnull=True) | Q(call__status=PublicationStatus.PUBLISHED))
+        )
+
+    @staticmethod
+    def closed_q(now):
+        return Q(closing_at__lte=now) | Q(call__status=PublicationStatus.CANCELLED)
+
+    def with_state(self, now=None):
+        """Annotate dates and `state` (`open`, `upcoming` or `closed`) as of `now`."""
+        now = now or timezone.now()
+        return self.with_dates().annotate(
+            state=Case(
+                When(self.closed_q(now), then=Value(Vacancy.State.CLOSED)),
+                When(opening_at__gt=now, then=Value(Vacancy.State.UPCOMING)),
+                default=Value(Vacancy.State.OPEN),
+            )
+        )
+
+    def open(self, now=None):
+        now = now or timezone.now()
+        return self.public().with_state(now).filter(self.open_q(now))
+
+    def closed(self, now=None):
+        now = now or timezone.now()
+        return self.public().with_state(now).filter(self.closed_q(now))
+
+    def by_closing(self):
+        return self.order_by(F("closing_at").asc(nulls_last=True), "title", "pk")
+
+
+class Vacancy(models.Model):
+    class ReservedFor(models.TextChoices):
+        ANYONE = "", _("No reservation")
+        BELGIAN = "belgian", _("Belgian nationals")
+        PARTNER_COUNTRY = (
+            "partner-country",
+            _("Nationals of the partner countries of Belgian development cooperation"),
+        )
+
+    class ContractType(models.TextChoices):
+        FIXED_TERM = "fixed-term", _("Fixed-term contract")
+        PERMANENT = "permanent", _("Permanent contract")
+        SECONDMENT = "secondment", _("Secondment")
+        RESERVE = "reserve", _("Reserve service (part-time)")
+
+    class State(models.TextChoices):
+        UPCOMING = "upcoming", _("Opens soon")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    reference = models.CharField(_("reference"), max_length=60, blank=True)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="vacancies")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="vacancies")
+    call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="vacancies")
+    unit = models.CharField(_("division or service"), max_length=200, blank=True)
+    city = models.CharField(_("duty station"), max_length=100)
+    country = CountryField(_("country"))
+    grade = models.CharField(_("grade"), max_length=30, blank=True)
+    positions = models.PositiveIntegerField(_("positions"), default=1)
+    summary = models.TextField(_("summary"))
+    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    essential_requirements = models.TextField(
+        _("essential requirements"), blank=True, help_text=_("Markdown.")
+    )
+    desirable_requirements = models.TextField(
+        _("desirable requirements"), blank=True, help_text=_("Markdown.")
+    )
+    required_education = models.CharField(
+        _("required education"),
+        max_length=10,
+        choices=Education.choices,
+        blank=True,
+        help_text=_("Empty: as the programme requires."),
+    )
+    required_experience_years = models.DecimalField(
+        _("required experience (years)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("Empty: as the programme requires."),
+    )
+    required_languages = models.JSONField(
+        _("required languages"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Empty: as the programme requires. For example {"languages": ["en", "fr"], "levels": [5, 2]}.'
+        ),
+    )
+    reserved_for = models.CharField(
+        _("reserved for"), max_length=20, choices=ReservedFor.choices, blank=True, default=ReservedFor.ANYONE
+    )
+    contract_type = models.CharField(_("contract type"), max_length=20, choices=ContractType.choices)
+    apply_url = models.URLField(_("apply link"), blank=True)
+    apply_instructions = models.TextField(_("how to apply"), blank=True, help_text=_("Markdown."))
+    opens_at = models.DateTimeField(_("opens at"), null=True, blank=True, help_text=_("Empty: as the call."))
+    closes_at = models.DateTimeField(
+        _("closes at"), null=True, blank=True, help_text=_("Empty: as the call.")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = VacancyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [
+            models.Index(fields=["status", "closes_at"]),
+            models.Index(fields=["country"]),
+            models.Index(fields=["published_at"]),
+        ]
+        verbose_name = _("vacancy")
+        verbose_name_plural = _("vacancies")
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("vacancies:detail", kwargs={"slug": self.slug})

@@ -1,0 +1,33 @@
+"""Strict pagination: a bad page number is the client's error, not silently page 1."""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.utils.translation import gettext as _
+
+
+@dataclass
+class PageResult:
+    page: Page
+    error: str = ""
+    status: int = 200
+
+
+def paginate(queryset, page_value, per_page) -> PageResult:
+    paginator = Paginator(queryset, per_page)
+    if page_value in (None, ""):
+        return PageResult(paginator.page(1))
+    try:
+        number = int(page_value)
+    except (TypeError, ValueError):
+        return PageResult(
+            paginator.page(1), _("“%(page)s” is not a page number.") % {"page": page_value[:20]}, 400
+        )
+    if number < 1 or number > paginator.num_pages:
+        return PageResult(
+            paginator.page(1),
+            _("There is no page %(page)s; the results have %(pages)s page(s).")
+            % {"page": number, "pages": paginator.num_pages},
+            404,
+        )
+    return PageResult(paginator.page(number))

@@ -1,0 +1,147 @@
+"""Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
+
+from django.db.models import Case, Count, F, Prefetch, When
+from django.http import Http404
+from django.utils import timezone
+from django_countries import countries
+
+from programmes.models import Programme
+
+from .filters import VacancyFilter
+from .models import Call, Vacancy, VacancyQuerySet
+
+
+def public_vacancies():
+    return Vacancy.objects.public().with_state().select_related("programme", "organisation")
+
+
+def vacancy_list(*, filters) -> VacancyFilter:
+    """A bound filterset over the public catalogue; `.qs` is the filtered, sorted queryset."""
+    return VacancyFilter(filters, queryset=public_vacancies())
+
+
+def vacancy_facets(filterset: VacancyFilter) -> dict:
+    """Counts per facet value, each under every filter but its own (a constant five queries)."""
+    selected = filterset.form.cleaned_data if filterset.is_valid() else {}
+    chosen_programmes = {p.slug for p in selected.get("programme") or []}
+    chosen_organisations = {o.slug: o for o in selected.get("organisation") or []}
+    chosen_countries = set(selected.get("country") or [])
+
+    by_programme = dict(
+        filterset.queryset_without("programme").values_list("programme__slug").annotate(n=Count("pk"))
+    )
+    programmes = [
+        {
+            "value": p.slug,
+            "label": p.name,
+            "count": by_programme.get(p.slug, 0),
+            "selected": p.slug in chosen_programmes,
+        }
+        for p in Programme.objects.only("slug", "name")
+    ]
+
+    organisation_rows = (
+        filterset.queryset_without("organisation")
+        .values_list("organisation__slug", "organisation__name", "organisation__acronym")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organisation__name")
+    )
+    organisations = [
+        {
+            "value": slug,
+            "label": acronym or name,
+            "title": name,
+            "count": n,
+            "selected": slug in chosen_organisations,
+        }
+        for slug, name, acronym, n in organisation_rows
+    ]
+    listed = {o["value"] for o in organisations}
+    organisations += [
+        {"value": slug, "label": o.short_name, "title": o.name, "count": 0, "selected": True}
+        for slug, o in chosen_organisations.items()
+        if slug not in listed
+    ]
+
+    country_rows = (
+        filterset.queryset_without("country")
+        .values_list("country")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "country")
+    )
+    found = dict(country_rows)
+    for code in chosen_countries:
+        found.setdefault(code, 0)
+    country_list = [
+        {"value": code, "label": countries.name(code), "count": n, "selected": code in chosen_countries}
+        for code, n in found.items()
+    ]
+    country_list.sort(key=lambda c: (-c["count"], c["label"]))
+
+    now = timezone.now()
+    totals = filterset.queryset_without("status").aggregate(
+        open=Count("pk", filter=VacancyQuerySet.open_q(now)),
+        closed=Count("pk", filter=VacancyQuerySet.closed_q(now)),
+        all=Count("pk"),
+    )
+    status = selected.get("status", "open")
+    statuses = [
+        {"value": value, "label": label, "count": totals[value], "selected": value == status}
+        for value, label in filterset.filters["status"].extra["choices"]
+    ]
+    return {
+        "programme": programmes,
+        "organisation": organisations,
+        "country": country_list,
+        "status": statuses,
+    }
+
+
+def vacancy_detail(*, slug) -> Vacancy:
+    try:
+        return public_vacancies().select_related("call").get(slug=slug)
+    except Vacancy.DoesNotExist:
+        raise Http404("No such vacancy") from None
+
+
+def similar_vacancies(*, vacancy: Vacancy, limit=3):
+    """Other open vacancies of the same programme: the same organisation's first, then soonest closing."""
+    same_organisation_first = Case(When(organisation_id=vacancy.organisation_id, then=0), default=1)
+    return list(
+        Vacancy.objects.open()
+        .filter(programme_id=vacancy.programme_id)
+        .exclude(pk=vacancy.pk)
+        .select_related("organisation", "programme")
+        .order_by(same_organisation_first, F("closing_at").asc(nulls_last=True), "pk")[:limit]
+    )
+
+
+def programme_list():
+    """Programmes with their number of open vacancies (two queries)."""
+    open_counts = dict(Vacancy.objects.open().order_by().values_list("programme_id").annotate(n=Count("pk")))
+    programmes = list(Programme.objects.all())
+    for programme in programmes:
+        programme.open_vacancy_count = open_counts.get(programme.pk, 0)
+    return programmes
+
+
+def programme_detail(*, slug) -> Programme:
+    queryset = Programme.objects.select_related("contract_terms").prefetch_related(
+        "selection_steps",
+        "eligibility_rules",
+        Prefetch("calls", queryset=Call.objects.open().order_by("closes_at"), to_attr="open_calls"),
+    )
+    try:
+        return queryset.get(slug=slug)
+    except Programme.DoesNotExist:
+        raise Http404("No such programme") from None
+
+
+def programme_open_vacancies(*, programme: Programme):
+    return list(
+        Vacancy.objects.open().filter(programme=programme).select_related("organisation").by_closing()
+    )
+
+
+def closing_soon(*, limit=5):
+    return list(Vacancy.objects.open().select_related("organisation", "programme").by_closing()[:limit])

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import api, feeds, views
+
+app_name = "vacancies"
+
+urlpatterns = [
+    path("", views.vacancy_list, name="list"),
+    path("feed/", feeds.VacancyFeed(), name="feed"),
+    path("<slug:slug>/", views.vacancy_detail, name="detail"),
+]
+
+api_patterns = (
+    [
+        path("vacancies/", api.vacancy_list, name="vacancy-list"),
+        path("vacancies/<slug:slug>/", api.vacancy_detail, name="vacancy-detail"),
+    ],
+    "api",
+)
+
+programme_patterns = (
+    [
+        path("", views.programme_list, name="list"),
+        path("<slug:slug>/", views.programme_detail, name="detail"),
+    ],
+    "programmes",
+)
