@@ -1,0 +1,56 @@
+"""What only a browser shows: keyboard navigation, filtering with and without JavaScript, small screens."""
+
+import pytest
+
+from tests.factories import ProgrammeFactory, VacancyFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def catalogue():
+    jpo = ProgrammeFactory(slug="jpo", name="Junior Professional Officer")
+    nato = ProgrammeFactory(slug="nato-staff", name="NATO International Staff")
+    VacancyFactory(title="JPO Population Data Analyst", programme=jpo, city="Cotonou", country="BJ")
+    VacancyFactory(title="Staff Officer Crisis Response", programme=nato, city="Brussels", country="BE")
+
+
+def test_the_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/en/vacancies/")
+
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    assert skip.evaluate("el => el === document.activeElement")
+    assert skip.bounding_box()["y"] >= 0  # visible once focused
+    page.keyboard.press("Enter")
+
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_ticking_a_programme_filters_at_once_with_javascript(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/en/vacancies/")
+
+    page.get_by_label("Junior Professional Officer").check()
+    page.wait_for_url("**programme=jpo**")
+
+    results = page.locator(".results .card__title")
+    assert results.all_inner_texts() == ["JPO Population Data Analyst"]
+    assert page.get_by_label("Junior Professional Officer").is_checked()
+
+
+def test_filters_work_without_javascript(page_without_js, live_server, catalogue):
+    page = page_without_js
+    page.goto(f"{live_server.url}/en/vacancies/")
+
+    page.get_by_label("Belgium").check()
+    page.get_by_role("button", name="Apply filters").click()
+
+    assert "country=BE" in page.url
+    assert page.locator(".results .card__title").all_inner_texts() == ["Staff Officer Crisis Response"]
+
+
+def test_the_list_fits_a_phone_screen(phone, live_server, catalogue):
+    phone.goto(f"{live_server.url}/en/vacancies/")
+
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    assert phone.get_by_role("heading", name="Vacancies", exact=True).is_visible()
