@@ -1,0 +1,141 @@
+"""`manage.py seed_demo`: the facts of the source documents plus demo calls and vacancies.
+
+Loads `fixtures/programmes.json` and `fixtures/organisations.json`, then upserts by slug the calls and
+vacancies of `fixtures/demo.json`, whose dates are whole days from today at 12:00 Europe/Brussels
+(`opens_in_days`, `closes_in_days`; null `closes_in_days` is a rolling call, a vacancy without dates takes
+its call's). `{year}` in a title, reference or description is the call's year, else this year.
+
+Idempotent: fixture rows carry fixed primary keys and every value is computed from today's date, so a
+second run on the same day changes nothing and creates nothing.
+"""
+
+import datetime as dt
+import json
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from programmes.models import Programme
+from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
+FIXTURES = ("programmes.json", "organisations.json")
+VACANCY_TEXT_FIELDS = (
+    "title",
+    "reference",
+    "unit",
+    "city",
+    "country",
+    "grade",
+    "summary",
+    "description",
+    "essential_requirements",
+    "desirable_requirements",
+    "required_education",
+    "reserved_for",
+    "contract_type",
+    "apply_url",
+    "apply_instructions",
+)
+
+
+class Command(BaseCommand):
+    help = "Load the programme and organisation fixtures and upsert the demo calls and vacancies."
+
+    def handle(self, *args, **options):
+        fixtures_dir = settings.BASE_DIR / "fixtures"
+        try:
+            demo = json.loads((fixtures_dir / "demo.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CommandError(f"Cannot read {fixtures_dir / 'demo.json'}: {error}") from error
+
+        with transaction.atomic():
+            call_command("loaddata", *(str(fixtures_dir / name) for name in FIXTURES), verbosity=0)
+            seeder = DemoSeeder(today=dt.datetime.now(BRUSSELS).date())
+            calls_created = sum(seeder.call_upsert(item) for item in demo["calls"])
+            vacancies_created = sum(seeder.vacancy_upsert(item) for item in demo["vacancies"])
+
+        programmes, organisations = Programme.objects.count(), Organisation.objects.count()
+        drafts = Vacancy.objects.filter(status=PublicationStatus.DRAFT).count()
+        self.stdout.write(
+            f"seed_demo: {programmes} programmes, {organisations} organisations, "
+            f"{len(demo['calls'])} demo calls ({calls_created} new), {len(demo['vacancies'])} demo vacancies "
+            f"({vacancies_created} new, {drafts} draft in total)."
+        )
+
+
+class DemoSeeder:
+    def __init__(self, *, today):
+        self.today = today
+        # "Now" for publication is the start of today, so a second run the same day computes the same values.
+        self.published_now = dt.datetime.combine(today, dt.time.min, tzinfo=BRUSSELS)
+        self.calls = {}
+
+    def at_noon(self, days):
+        if days is None:
+            return None
+        return dt.datetime.combine(self.today + dt.timedelta(days=days), dt.time(12), tzinfo=BRUSSELS)
+
+    def publication(self, status, opening):
+        """`published_at` is the opening time or now, whichever is earlier; drafts have none."""
+        if status != PublicationStatus.PUBLISHED:
+            return None
+        return min(opening, self.published_now) if opening else self.published_now
+
+    def call_upsert(self, item):
+        programme = Programme.objects.get(slug=item["programme"])
+        year = self.today.year + item.get("year_offset", 0)
+        opens_at = self.at_noon(item["opens_in_days"])
+        status = item.get("status", PublicationStatus.PUBLISHED)
+        call, created = Call.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                "programme": programme,
+                "title": fill(item["title"], year),
+                "year": year,
+                "description": fill(item.get("description", ""), year),
+                "opens_at": opens_at,
+                "closes_at": self.at_noon(item.get("closes_in_days")),
+                "status": status,
+                "published_at": self.publication(status, opens_at),
+                # Demo calls that are already open are history, not news: no alert goes out for them.
+                "opened_notified_at": opens_at if opens_at <= self.published_now else None,
+            },
+        )
+        call.full_clean()
+        self.calls[call.slug] = call
+        return created
+
+    def vacancy_upsert(self, item):
+        call = self.calls[item["call"]] if item.get("call") else None
+        programme = call.programme if call else Programme.objects.get(slug=item["programme"])
+        if programme.slug != item["programme"]:
+            raise CommandError(f"Vacancy {item['slug']} is not in the programme of its call {call.slug}.")
+        year = call.year if call else self.today.year
+        opens_at = self.at_noon(item.get("opens_in_days"))
+        status = item.get("status", PublicationStatus.PUBLISHED)
+        vacancy, created = Vacancy.objects.update_or_create(
+            slug=item["slug"],
+            defaults={
+                **{field: fill(item.get(field, ""), year) for field in VACANCY_TEXT_FIELDS},
+                "programme": programme,
+                "organisation": Organisation.objects.get(slug=item["organisation"]),
+                "call": call,
+                "positions": item.get("positions", 1),
+                "required_experience_years": item.get("required_experience_years"),
+                "required_languages": item.get("required_languages", {}),
+                "opens_at": opens_at,
+                "closes_at": self.at_noon(item.get("closes_in_days")),
+                "status": status,
+                "published_at": self.publication(status, opens_at or (call.opens_at if call else None)),
+            },
+        )
+        vacancy.full_clean()
+        return created
+
+
+def fill(text, year):
+    return text.replace("{year}", str(year))
