@@ -6,3 +6,10 @@ document.addEventListener("change", (event) => {
     form.requestSubmit();
   }
 });
+
+// On a phone the results matter first: fold the filters (they stay one tap away, and open without JS).
+if (window.matchMedia("(max-width: 48rem)").matches) {
+  for (const panel of document.querySelectorAll("details[data-fold-on-phone]")) {
+    panel.open = false;
+  }
+}

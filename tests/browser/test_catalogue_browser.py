@@ -54,3 +54,23 @@ def test_the_list_fits_a_phone_screen(phone, live_server, catalogue):
 
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     assert phone.get_by_role("heading", name="Vacancies", exact=True).is_visible()
+
+
+def test_the_filters_stay_in_their_column_beside_the_results(page, live_server, catalogue):
+    page.goto(f"{live_server.url}/en/vacancies/")
+
+    filters = page.locator("form.filters")
+    overflow = filters.evaluate("el => el.scrollWidth - el.clientWidth")
+    filters_right = filters.bounding_box()["x"] + filters.bounding_box()["width"]
+
+    assert overflow <= 0
+    assert filters_right <= page.locator(".results").bounding_box()["x"]
+
+
+def test_on_a_phone_the_results_come_first_and_the_filters_open_with_a_tap(phone, live_server, catalogue):
+    phone.goto(f"{live_server.url}/en/vacancies/")
+
+    assert not phone.get_by_label("Junior Professional Officer").is_visible()
+    assert phone.locator(".results .card__title").first.is_visible()
+    phone.get_by_text("Search and filters").click()
+    assert phone.get_by_label("Junior Professional Officer").is_visible()
