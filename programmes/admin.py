@@ -28,3 +28,10 @@ class ProgrammeAdmin(admin.ModelAdmin):
 @admin.register(CountryGroup)
 class CountryGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "slug"]
+
+
+@admin.register(EligibilityRule)
+class EligibilityRuleAdmin(admin.ModelAdmin):
+    list_display = ["code", "programme", "kind", "parameters", "order"]
+    list_filter = ["programme", "kind"]
+    search_fields = ["code", "explanation"]

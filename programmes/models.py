@@ -1,5 +1,6 @@
 """Recruitment schemes and the conditions that come with them, as staff can edit them in the admin."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -135,3 +136,13 @@ class EligibilityRule(models.Model):
 
     def __str__(self):
         return f"{self.programme.slug}: {self.code}"
+
+    def clean(self):
+        from .eligibility import validate_parameters
+
+        if self.kind:
+            known_groups = set(CountryGroup.objects.values_list("slug", flat=True))
+            try:
+                validate_parameters(self.kind, self.parameters, known_groups=known_groups)
+            except ValidationError as error:
+                raise ValidationError({"parameters": error.messages}) from None

@@ -1,11 +1,17 @@
 """Read-only JSON API (/api/v1/). It reads no cookies and changes nothing, so it needs no CSRF token."""
 
+import json
+
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
 
+from programmes.eligibility import evaluate, overall
+from programmes.forms import EligibilityForm
 from programmes.markup import render_markdown
 
 from . import selectors
@@ -95,3 +101,46 @@ def vacancy_detail(request, slug):
         }
     )
     return JsonResponse(data)
+
+
+@csrf_exempt  # stores nothing and reads no cookie, so there is no session to forge a request for
+@never_cache
+@require_POST
+def eligibility(request):
+    try:
+        payload = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, {"body": ["The body is not valid JSON."]})
+    if not isinstance(payload, dict):
+        return _error(400, {"body": ["Send a JSON object."]})
+    errors = {}
+    programme_slug, vacancy_slug = payload.get("programme"), payload.get("vacancy")
+    if not isinstance(programme_slug, str) or not programme_slug:
+        errors["programme"] = ["Give a programme slug such as “jpo”."]
+    elif vacancy_slug is not None and not isinstance(vacancy_slug, str):
+        errors["vacancy"] = ["Give the vacancy as its slug."]
+    subject = None
+    if not errors:
+        try:
+            subject = selectors.eligibility_subject(programme_slug=programme_slug, vacancy_slug=vacancy_slug)
+        except Http404:
+            field = "vacancy" if vacancy_slug else "programme"
+            errors[field] = [
+                f"No {field} “{vacancy_slug or programme_slug}”"
+                + (" in this programme." if vacancy_slug else ".")
+            ]
+    form, form_errors = EligibilityForm.from_json(payload)
+    errors |= form_errors
+    if not form.is_valid():
+        errors |= {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    if errors:
+        return _error(400, errors)
+    programme, vacancy, call_year = subject
+    results = evaluate(vacancy or programme, form.candidate(), form.cleaned_data["call_year"] or call_year)
+    return JsonResponse(
+        {
+            "eligible": overall(results),
+            "call_year": form.cleaned_data["call_year"] or call_year,
+            "rules": [{"code": r.code, "passed": r.passed, "message": r.message} for r in results],
+        }
+    )

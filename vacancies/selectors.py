@@ -145,3 +145,29 @@ def programme_open_vacancies(*, programme: Programme):
 
 def closing_soon(*, limit=5):
     return list(Vacancy.objects.open().select_related("organisation", "programme").by_closing()[:limit])
+
+
+def eligibility_subject(*, programme_slug, vacancy_slug=None):
+    """What a candidate checks themself against: a programme, or one of its public vacancies.
+
+    Returns (programme, vacancy or None, default call year). Raises Http404 for unknown slugs or a vacancy
+    of another programme.
+    """
+    programme = Programme.objects.prefetch_related("eligibility_rules").filter(slug=programme_slug).first()
+    if programme is None:
+        raise Http404("No such programme")
+    vacancy = None
+    if vacancy_slug:
+        vacancy = (
+            public_vacancies().select_related("call").filter(slug=vacancy_slug, programme=programme).first()
+        )
+        if vacancy is None:
+            raise Http404("No such vacancy in this programme")
+        # rules_for() reads the programme through the vacancy: reuse the one with prefetched rules.
+        vacancy.programme = programme
+    if vacancy and vacancy.call:
+        year = vacancy.call.year
+    else:
+        open_call = Call.objects.open().filter(programme=programme).order_by("-year").first()
+        year = open_call.year if open_call else timezone.localdate().year
+    return programme, vacancy, year

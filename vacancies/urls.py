@@ -14,6 +14,7 @@ api_patterns = (
     [
         path("vacancies/", api.vacancy_list, name="vacancy-list"),
         path("vacancies/<slug:slug>/", api.vacancy_detail, name="vacancy-detail"),
+        path("eligibility/", api.eligibility, name="eligibility"),
     ],
     "api",
 )
@@ -22,6 +23,7 @@ programme_patterns = (
     [
         path("", views.programme_list, name="list"),
         path("<slug:slug>/", views.programme_detail, name="detail"),
+        path("<slug:slug>/eligibility/", views.eligibility_check, name="eligibility"),
     ],
     "programmes",
 )

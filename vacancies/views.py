@@ -3,6 +3,11 @@
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from programmes.eligibility import evaluate, overall
+from programmes.forms import EligibilityForm
 
 from . import selectors
 from .jsonld import job_posting
@@ -68,4 +73,36 @@ def programme_detail(request, slug):
         request,
         "programmes/programme_detail.html",
         {"programme": programme, "vacancies": selectors.programme_open_vacancies(programme=programme)},
+    )
+
+
+@never_cache  # the answers are personal: no shared or browser cache keeps them
+@require_http_methods(["GET", "POST"])
+def eligibility_check(request, slug):
+    """The checker: POST only, so the date of birth never appears in a URL. Nothing is stored or logged."""
+    programme, vacancy, call_year = selectors.eligibility_subject(
+        programme_slug=slug, vacancy_slug=request.GET.get("vacancy")
+    )
+    form = EligibilityForm(request.POST or None, initial={"call_year": call_year})
+    results = eligible = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            call_year = form.cleaned_data["call_year"] or call_year
+            results = evaluate(vacancy or programme, form.candidate(), call_year)
+            eligible = overall(results)
+        else:
+            status = 400
+    return render(
+        request,
+        "programmes/eligibility.html",
+        {
+            "programme": programme,
+            "vacancy": vacancy,
+            "call_year": call_year,
+            "form": form,
+            "results": results,
+            "eligible": eligible,
+        },
+        status=status,
     )

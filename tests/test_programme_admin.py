@@ -1,0 +1,62 @@
+"""Staff edit eligibility rules in the admin; parameters that do not fit the rule's kind are refused."""
+
+import pytest
+
+from programmes.models import CountryGroup, EligibilityRule
+from tests.factories import ProgrammeFactory
+
+pytestmark = pytest.mark.django_db
+ADD = "/admin/programmes/eligibilityrule/add/"
+
+
+@pytest.fixture
+def programme(db):
+    CountryGroup.objects.create(slug="belgium", name="Belgium", countries=["BE"])
+    return ProgrammeFactory(slug="jpo")
+
+
+def add_rule(admin_client, programme, kind, parameters):
+    return admin_client.post(
+        ADD,
+        {
+            "programme": programme.pk,
+            "code": "rule",
+            "kind": kind,
+            "parameters": parameters,
+            "explanation": "Why",
+            "order": 1,
+        },
+        headers={"accept-language": "en"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "parameters", "message"),
+    [
+        ("max-age", '{"years": -5}', "The maximum age must be a whole number from 1 to 100."),
+        ("nationality", '{"group": "atlantis"}', "Unknown country group “atlantis”."),
+        ("languages", '{"languages": ["en", "nl"], "levels": [5, 2]}', "Unknown language code(s): nl"),
+        (
+            "languages",
+            '{"languages": ["en", "fr"], "levels": [5, 9]}',
+            "Language levels run from 1 (I) to 6 (VI)",
+        ),
+        ("min-education", '{"level": "phd"}', "Unknown education level"),
+        ("max-age", "{years: 32", "Enter a valid JSON."),
+    ],
+)
+def test_the_admin_refuses_bad_parameters_and_saves_nothing(
+    admin_client, programme, kind, parameters, message
+):
+    response = add_rule(admin_client, programme, kind, parameters)
+
+    assert response.status_code == 200  # the form again, with the error
+    assert message in response.content.decode()
+    assert not EligibilityRule.objects.exists()
+
+
+def test_the_admin_saves_good_parameters(admin_client, programme):
+    response = add_rule(admin_client, programme, "nationality", '{"group": "belgium"}')
+
+    assert response.status_code == 302
+    assert EligibilityRule.objects.get().parameters == {"group": "belgium"}
