@@ -18,4 +18,5 @@ urlpatterns += i18n_patterns(
     path("vacancies/", include("vacancies.urls")),
     # Programme pages list open calls, so their views live in vacancies (programmes <- vacancies).
     path("programmes/", include(programme_patterns)),
+    path("alerts/", include("applications.urls")),
 )

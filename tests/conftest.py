@@ -39,7 +39,17 @@ def _missing_browser():
     return None
 
 
-CHECKS = {"postgres": _missing_postgres, "redis": _missing_redis, "browser": _missing_browser}
+def _missing_celery_setup():
+    # A real worker is another process: it needs a database it can share (PostgreSQL) and the broker.
+    return _missing_postgres() or _missing_redis()
+
+
+CHECKS = {
+    "postgres": _missing_postgres,
+    "redis": _missing_redis,
+    "celery": _missing_celery_setup,
+    "browser": _missing_browser,
+}
 
 
 def pytest_runtest_setup(item):
@@ -51,8 +61,34 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _celery_mode(request):
+    """Tasks run in-process unless a test asks for a real worker (`@pytest.mark.celery`)."""
+    from jobboard.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = not request.node.get_closest_marker("celery")
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on loopback; Django's e-mail goes to it over SMTP."""
+    from tests.smtp_sink import SmtpSink
+
+    sink = SmtpSink()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    with sink as handler:
+        handler.port = sink.port
+        yield handler

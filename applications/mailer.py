@@ -1,0 +1,119 @@
+"""Sending alerts so that a worker killed at any moment neither loses nor repeats one.
+
+SMTP cannot deduplicate, so the order of steps carries the guarantee. For each message the transport
+sends the envelope and the content but holds back the final "." that tells the server to accept it,
+asks the caller to record the delivery as sent (`before_final_dot`), and only then sends the dot.
+A worker killed before that record leaves a message the server discards (RFC 5321 4.1.1.4: a
+transaction is not complete until the dot) and a delivery that can safely be sent again. A worker
+that lost its claim to the delivery is told so by `before_final_dot` and abandons the message.
+
+The embedded setup (file or in-memory e-mail) has no such crash to survive and uses Django's backend.
+"""
+
+import contextlib
+import re
+import smtplib
+import ssl
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+class MessageRefused(Exception):
+    """The server refused this message for good (a 5xx reply): sending it again will not help."""
+
+
+def transport():
+    return SmtpTransport() if settings.EMAIL_BACKEND == SMTP_BACKEND else DjangoBackendTransport()
+
+
+class SmtpTransport:
+    """One SMTP connection for a batch of messages."""
+
+    def __enter__(self):
+        self._connect()
+        return self
+
+    def __exit__(self, *exc):
+        self._close()
+
+    def _connect(self):
+        timeout = getattr(settings, "EMAIL_TIMEOUT", None) or 30
+        if settings.EMAIL_USE_SSL:
+            self.smtp = smtplib.SMTP_SSL(
+                settings.EMAIL_HOST,
+                settings.EMAIL_PORT,
+                timeout=timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            self.smtp = smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=timeout)
+            if settings.EMAIL_USE_TLS:
+                self.smtp.starttls(context=ssl.create_default_context())
+        if settings.EMAIL_HOST_USER:
+            self.smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+
+    def _close(self):
+        try:
+            self.smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            self.smtp.close()
+
+    def send(self, message: EmailMessage, before_final_dot: Callable[[], bool]) -> bool:
+        """Send one message. Returns False when `before_final_dot` abandoned it (nothing was delivered).
+
+        Raises MessageRefused for a permanent refusal of this message, SMTPException or OSError otherwise.
+        """
+        smtp = self.smtp
+        code, reply = smtp.mail(message.from_email)
+        if code != 250:
+            self._refused(code, reply)
+        for recipient in message.recipients():
+            code, reply = smtp.rcpt(recipient)
+            if code not in (250, 251):
+                self._refused(code, reply)
+        code, reply = smtp.docmd("DATA")
+        if code != 354:
+            self._refused(code, reply)
+        content = _LEADING_DOT.sub(b"..", message.message().as_bytes(linesep="\r\n"))
+        smtp.send(content if content.endswith(b"\r\n") else content + b"\r\n")
+        if not before_final_dot():
+            # Dropping the connection mid-DATA makes the server discard the message.
+            smtp.close()
+            self._connect()
+            return False
+        smtp.send(b".\r\n")
+        code, reply = smtp.getreply()
+        if code != 250:
+            self._refused(code, reply)
+        return True
+
+    def _refused(self, code, reply):
+        with contextlib.suppress(smtplib.SMTPException, OSError):
+            self.smtp.rset()  # end the transaction so the connection can carry the next message
+        if 500 <= code < 600:
+            raise MessageRefused(f"{code} {reply[:100]!r}")
+        raise smtplib.SMTPResponseException(code, reply)
+
+
+class DjangoBackendTransport:
+    """File, console or in-memory e-mail: record, then hand the message to Django's backend."""
+
+    def __enter__(self):
+        self.connection = get_connection()
+        self.connection.open()
+        return self
+
+    def __exit__(self, *exc):
+        self.connection.close()
+
+    def send(self, message: EmailMessage, before_final_dot: Callable[[], bool]) -> bool:
+        if not before_final_dot():
+            return False
+        message.connection = self.connection
+        message.send()
+        return True

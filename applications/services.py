@@ -1,0 +1,95 @@
+"""Writes of the alert service. Every change of consent appends a `ConsentEvent` in the same transaction."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from . import tokens
+from .models import ConsentEvent, Subscriber
+from .tasks import dispatch, send_subscriber_email
+
+Channel = ConsentEvent.Channel
+
+
+def _record(email, event, channel):
+    ConsentEvent.objects.create(
+        subject=tokens.subject_hash(email),
+        event=event,
+        notice_version=settings.ALERTS_NOTICE_VERSION,
+        channel=channel,
+    )
+
+
+def _email_after_commit(subscriber, kind):
+    subscriber_id = subscriber.pk
+    transaction.on_commit(lambda: dispatch(send_subscriber_email, subscriber_id, kind))
+
+
+@transaction.atomic
+def subscription_request(*, email, programmes, language) -> None:
+    """Ask for alerts. Says nothing about whether the address was known: the e-mail it sends does."""
+    email = tokens.normalise_email(email)
+    subscriber, created = Subscriber.objects.select_for_update().get_or_create(
+        email=email, defaults={"language": language}
+    )
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        # No change without a confirmation from the address itself; remind its owner how to stop instead.
+        _email_after_commit(subscriber, "already-subscribed")
+        return
+    if not created:
+        subscriber.language = language
+        subscriber.save(update_fields=["language"])
+    subscriber.programmes.set(programmes)
+    _record(email, ConsentEvent.Event.GIVEN, Channel.WEB_FORM)
+    _email_after_commit(subscriber, "confirm")
+
+
+@transaction.atomic
+def subscription_confirm(*, token) -> tuple[Subscriber, bool]:
+    """Confirm from the e-mailed link. Returns (subscriber, whether it was already confirmed)."""
+    subscriber = tokens.read_token(token, tokens.CONFIRM, Subscriber.objects.select_for_update())
+    if subscriber.status == Subscriber.Status.CONFIRMED:
+        return subscriber, True
+    subscriber.status = Subscriber.Status.CONFIRMED
+    subscriber.confirmed_at = timezone.now()
+    subscriber.save(update_fields=["status", "confirmed_at"])
+    _record(subscriber.email, ConsentEvent.Event.CONFIRMED, Channel.EMAIL_LINK)
+    return subscriber, False
+
+
+@transaction.atomic
+def subscriber_withdraw(*, token, channel=Channel.EMAIL_LINK) -> None:
+    """Withdraw consent: the address and every row that holds it are erased; the hashed event remains."""
+    subscriber = tokens.read_token(token, tokens.WITHDRAW, Subscriber.objects.select_for_update())
+    _record(subscriber.email, ConsentEvent.Event.WITHDRAWN, channel)
+    subscriber.delete()  # cascades to the programmes followed and the alert deliveries
+
+
+def withdrawal_link_request(*, email) -> None:
+    """Mail a withdrawal link to the address if it is subscribed; the answer is the same either way."""
+    subscriber = Subscriber.objects.filter(email=tokens.normalise_email(email)).first()
+    if subscriber is not None:
+        dispatch(send_subscriber_email, subscriber.pk, "withdraw-link")
+
+
+@transaction.atomic
+def subscribers_erase_unconfirmed(*, now=None) -> int:
+    """Erase subscriptions left unconfirmed longer than the confirmation link lives."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.ALERTS_CONFIRMATION_DAYS)
+    stale = Subscriber.objects.select_for_update().filter(
+        status=Subscriber.Status.PENDING, created_at__lt=cutoff
+    )
+    events = [
+        ConsentEvent(
+            subject=tokens.subject_hash(email),
+            event=ConsentEvent.Event.EXPIRED,
+            notice_version=settings.ALERTS_NOTICE_VERSION,
+            channel=Channel.SYSTEM,
+        )
+        for email in stale.values_list("email", flat=True)
+    ]
+    ConsentEvent.objects.bulk_create(events)
+    stale.delete()
+    return len(events)

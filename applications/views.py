@@ -1,0 +1,117 @@
+"""Alert pages: subscribe, confirm, withdraw. Every answer is the same whether an address is known or not."""
+
+from django.conf import settings
+from django.shortcuts import render
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from . import ratelimit, services, tokens
+from .forms import SubscribeForm, WithdrawRequestForm
+from .models import ConsentEvent
+
+TOKEN_ERRORS = {
+    "expired": (410, gettext_lazy("This link has expired.")),
+    "invalid": (400, gettext_lazy("This link is not valid. Check that you copied all of it.")),
+    "unknown": (
+        410,
+        gettext_lazy("This link is no longer in use: the subscription it belongs to has ended."),
+    ),
+}
+
+
+def _client(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _rate_limited(request, email):
+    return not (
+        ratelimit.allow("client", _client(request), settings.ALERTS_RATE_PER_CLIENT)
+        and ratelimit.allow("address", tokens.normalise_email(email), settings.ALERTS_RATE_PER_ADDRESS)
+    )
+
+
+def _too_many(request, template, form):
+    form.add_error(None, _("Too many requests. Please wait an hour and try again."))
+    return render(request, template, {"form": form}, status=429)
+
+
+def _token_error(request, error):
+    status, message = TOKEN_ERRORS[error.reason]
+    return render(
+        request, "applications/token_error.html", {"message": message, "reason": error.reason}, status=status
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe(request):
+    initial = {"programmes": request.GET.getlist("programme") or ["jpo"], "language": get_language()}
+    form = SubscribeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "applications/subscribe.html", {"form": form}, status=400)
+        if _rate_limited(request, form.cleaned_data["email"]):
+            return _too_many(request, "applications/subscribe.html", form)
+        services.subscription_request(
+            email=form.cleaned_data["email"],
+            programmes=form.cleaned_data["programmes"],
+            language=form.cleaned_data["language"],
+        )
+        return render(request, "applications/subscribe_done.html")
+    return render(request, "applications/subscribe.html", {"form": form})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """GET asks (link scanners in mail systems only GET); POST confirms."""
+    if request.method == "GET":
+        try:
+            subscriber = tokens.read_token(token, tokens.CONFIRM)
+        except tokens.TokenError as error:
+            return _token_error(request, error)
+        return render(request, "applications/confirm.html", {"already": subscriber.status == "confirmed"})
+    try:
+        _subscriber, already = services.subscription_confirm(token=token)
+    except tokens.TokenError as error:
+        return _token_error(request, error)
+    return render(request, "applications/confirmed.html", {"already": already})
+
+
+@never_cache
+# RFC 8058: mail clients POST "List-Unsubscribe=One-Click" with no cookie; the token is the proof.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def withdraw(request, token):
+    if request.method == "GET":
+        try:
+            tokens.read_token(token, tokens.WITHDRAW)
+        except tokens.TokenError as error:
+            return _token_error(request, error)
+        return render(request, "applications/withdraw.html")
+    one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+    try:
+        services.subscriber_withdraw(
+            token=token,
+            channel=ConsentEvent.Channel.ONE_CLICK if one_click else ConsentEvent.Channel.EMAIL_LINK,
+        )
+    except tokens.TokenError as error:
+        return _token_error(request, error)
+    return render(request, "applications/withdrawn.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def withdraw_request(request):
+    form = WithdrawRequestForm(request.POST or None)
+    if request.method == "POST":
+        if not form.is_valid():
+            return render(request, "applications/withdraw_request.html", {"form": form}, status=400)
+        if _rate_limited(request, form.cleaned_data["email"]):
+            return _too_many(request, "applications/withdraw_request.html", form)
+        services.withdrawal_link_request(email=form.cleaned_data["email"])
+        return render(request, "applications/withdraw_request_done.html")
+    return render(request, "applications/withdraw_request.html", {"form": form})

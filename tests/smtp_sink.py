@@ -1,0 +1,76 @@
+"""A real SMTP server (aiosmtpd) on loopback that records what it accepts, for tests."""
+
+import socket
+import threading
+import time
+from email import message_from_bytes, policy
+
+from aiosmtpd.controller import Controller
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class SinkHandler:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.messages = []  # (recipients, email.message.EmailMessage)
+        self.sessions = 0
+        self.refuse = set()  # recipients answered 550
+        self.drop_at = None  # close the connection instead of accepting the Nth message
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        with self.lock:
+            self.sessions += 1
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 No such user"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+        with self.lock:
+            if self.drop_at is not None and len(self.messages) + 1 == self.drop_at:
+                self.drop_at = None
+                server.transport.close()
+                return "421 4.3.0 Closing connection"
+            self.messages.append(
+                (list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default))
+            )
+        return "250 2.0.0 Accepted"
+
+    def recipients(self):
+        with self.lock:
+            return [r for recipients, _ in self.messages for r in recipients]
+
+    def for_recipient(self, address):
+        with self.lock:
+            return [m for recipients, m in self.messages if address in recipients]
+
+    def wait_for(self, condition, timeout=30.0, interval=0.05):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if condition():
+                return True
+            time.sleep(interval)
+        return condition()
+
+
+class SmtpSink:
+    def __init__(self):
+        self.handler = SinkHandler()
+        self.port = free_port()
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self.handler
+
+    def __exit__(self, *exc):
+        self.controller.stop()
