@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.core.mail.message import sanitize_address
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
@@ -56,6 +57,7 @@ class SmtpTransport:
                 self.smtp.starttls(context=ssl.create_default_context())
         if settings.EMAIL_HOST_USER:
             self.smtp.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+        self.smtp.ehlo_or_helo_if_needed()  # smtplib greets only in sendmail(), which we do not use
 
     def _close(self):
         try:
@@ -69,16 +71,17 @@ class SmtpTransport:
         Raises MessageRefused for a permanent refusal of this message, SMTPException or OSError otherwise.
         """
         smtp = self.smtp
-        code, reply = smtp.mail(message.from_email)
+        encoding = message.encoding or settings.DEFAULT_CHARSET
+        code, reply = smtp.mail(sanitize_address(message.from_email, encoding))
         if code != 250:
-            self._refused(code, reply)
+            self._failed(code, reply)
         for recipient in message.recipients():
-            code, reply = smtp.rcpt(recipient)
+            code, reply = smtp.rcpt(sanitize_address(recipient, encoding))
             if code not in (250, 251):
-                self._refused(code, reply)
+                self._failed(code, reply, permanent=code >= 500)
         code, reply = smtp.docmd("DATA")
         if code != 354:
-            self._refused(code, reply)
+            self._failed(code, reply)
         content = _LEADING_DOT.sub(b"..", message.message().as_bytes(linesep="\r\n"))
         smtp.send(content if content.endswith(b"\r\n") else content + b"\r\n")
         if not before_final_dot():
@@ -89,13 +92,14 @@ class SmtpTransport:
         smtp.send(b".\r\n")
         code, reply = smtp.getreply()
         if code != 250:
-            self._refused(code, reply)
+            self._failed(code, reply, permanent=code >= 500)
         return True
 
-    def _refused(self, code, reply):
+    def _failed(self, code, reply, permanent=False):
+        """A refused recipient or message (5xx) is final for that message; anything else is retried."""
         with contextlib.suppress(smtplib.SMTPException, OSError):
             self.smtp.rset()  # end the transaction so the connection can carry the next message
-        if 500 <= code < 600:
+        if permanent:
             raise MessageRefused(f"{code} {reply[:100]!r}")
         raise smtplib.SMTPResponseException(code, reply)
 

@@ -1,0 +1,151 @@
+"""The fan-out against a real SMTP server (aiosmtpd on loopback): exactly one alert per subscriber."""
+
+import datetime as dt
+import smtplib
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+
+from applications import delivery
+from applications.delivery import deliveries_create, deliveries_send, deliveries_sweep, pending_batches
+from applications.models import AlertDelivery, Subscriber
+from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def call(db):
+    programme = ProgrammeFactory(slug="jpo")
+    call = CallFactory(programme=programme, title="JPO call")
+    VacancyFactory(programme=programme, call=call, title="JPO Water Engineer")
+    return call
+
+
+def followers(call, count, prefix="person"):
+    subscribers = Subscriber.objects.bulk_create(
+        Subscriber(email=f"{prefix}{i}@example.org", language="en", status="confirmed") for i in range(count)
+    )
+    for subscriber in subscribers:
+        subscriber.programmes.add(call.programme)
+    return [s.email for s in subscribers]
+
+
+def fan_out(call):
+    deliveries_create(call_id=call.pk)
+    for batch in pending_batches(call_id=call.pk):
+        deliveries_send(delivery_ids=batch)
+
+
+def exactly_once(sink, addresses):
+    return Counter(sink.recipients()) == Counter(addresses)
+
+
+def test_each_follower_gets_one_alert_and_each_batch_one_connection(smtp_sink, settings, call):
+    settings.ALERTS_BATCH_SIZE = 5
+    addresses = followers(call, 12)
+
+    fan_out(call)
+
+    assert exactly_once(smtp_sink, addresses)
+    assert smtp_sink.sessions == 3
+    message = smtp_sink.for_recipient(addresses[0])[0]
+    assert message["Subject"] == "New call: JPO call"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Unsubscribe"].strip().startswith("<http://127.0.0.1:8000/en/alerts/withdraw/")
+    assert "JPO Water Engineer" in message.get_body(("plain",)).get_content()
+    assert AlertDelivery.objects.filter(status="sent").count() == 12
+
+
+def test_running_the_fan_out_again_sends_nothing_more(smtp_sink, call):
+    addresses = followers(call, 4)
+
+    fan_out(call)
+    fan_out(call)
+    deliveries_send(delivery_ids=list(AlertDelivery.objects.values_list("pk", flat=True)))
+
+    assert exactly_once(smtp_sink, addresses)
+
+
+def test_an_address_the_server_refuses_fails_alone(smtp_sink, call):
+    addresses = followers(call, 3)
+    smtp_sink.refuse = {addresses[1]}
+
+    fan_out(call)
+
+    assert exactly_once(smtp_sink, [addresses[0], addresses[2]])
+    failed = AlertDelivery.objects.get(status="failed")
+    assert failed.subscriber.email == addresses[1]
+    assert "550" in failed.last_error
+
+
+def test_a_dropped_connection_loses_nothing_and_repeats_nothing(smtp_sink, call):
+    addresses = followers(call, 6)
+    smtp_sink.drop_at = 4  # the server hangs up instead of accepting the fourth message
+    deliveries_create(call_id=call.pk)
+    [batch] = pending_batches(call_id=call.pk)
+
+    with pytest.raises((smtplib.SMTPException, OSError)):
+        deliveries_send(delivery_ids=batch)
+    assert len(smtp_sink.recipients()) == 3
+    assert AlertDelivery.objects.filter(status="pending").count() == 3  # the dropped one included
+
+    deliveries_send(delivery_ids=batch)  # what the task's retry does
+
+    assert exactly_once(smtp_sink, addresses)
+
+
+def test_a_delivery_another_worker_took_over_is_not_sent_twice(smtp_sink, call, monkeypatch):
+    addresses = followers(call, 3)
+    deliveries_create(call_id=call.pk)
+    [batch] = pending_batches(call_id=call.pk)
+    taken = AlertDelivery.objects.get(subscriber__email=addresses[1])
+    real_mark_sent = delivery._mark_sent
+
+    def slow_worker(pk, claim):
+        if pk == taken.pk:  # this worker was too slow: the sweep gave the delivery to another
+            AlertDelivery.objects.filter(pk=pk).update(claim="another-worker")
+        return real_mark_sent(pk, claim)
+
+    monkeypatch.setattr(delivery, "_mark_sent", slow_worker)
+    counts = deliveries_send(delivery_ids=batch)
+
+    # Abandoned after its content was sent, before the final dot: the server discarded it.
+    assert counts == {"sent": 2, "abandoned": 1, "refused": 0}
+    assert exactly_once(smtp_sink, [addresses[0], addresses[2]])
+
+
+def test_a_subscriber_who_withdraws_during_the_fan_out_gets_nothing(smtp_sink, call):
+    addresses = followers(call, 3)
+    deliveries_create(call_id=call.pk)
+    Subscriber.objects.filter(email=addresses[0]).delete()
+
+    fan_out(call)
+
+    assert exactly_once(smtp_sink, addresses[1:])
+
+
+def test_deliveries_held_by_a_dead_worker_are_sent_once_its_lease_ends(smtp_sink, settings, call):
+    addresses = followers(call, 5)
+    deliveries_create(call_id=call.pk)
+    [batch] = pending_batches(call_id=call.pk)
+    delivery._claim(batch, "worker-that-died")  # claimed, then killed before sending anything
+
+    assert deliveries_sweep() == []  # lease still running: nobody else may take them
+    assert smtp_sink.recipients() == []
+
+    later = timezone.now() + dt.timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS + 1)
+    for again in deliveries_sweep(now=later):
+        deliveries_send(delivery_ids=again)
+
+    assert exactly_once(smtp_sink, addresses)
+    assert set(AlertDelivery.objects.values_list("attempts", flat=True)) == {2}
+
+
+def test_no_alert_for_a_call_that_is_not_open(smtp_sink, call):
+    followers(call, 2)
+    type(call).objects.filter(pk=call.pk).update(status="draft")
+
+    assert deliveries_create(call_id=call.pk) == 0
+    assert not AlertDelivery.objects.exists()
