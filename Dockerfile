@@ -8,6 +8,7 @@ COPY vacancies ./vacancies
 COPY applications ./applications
 RUN pip install --no-cache-dir .
 COPY . .
+RUN python -m jobboard.catalogues
 RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 jobboard && mkdir -p var && chown jobboard var
 USER jobboard

@@ -15,8 +15,12 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The translation catalogues (jobboard/locale), compiled without GNU gettext; an up-to-date .mo is left alone.
+catalogues: install
+	$(BIN)/python -m jobboard.catalogues
+
 # The embedded setup: SQLite in var/, tasks run eagerly, e-mail written to var/mail/.
-run: install
+run: catalogues
 	mkdir -p var/mail
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
@@ -24,7 +28,7 @@ run: install
 
 # The whole suite. Service tests use DATABASE_URL / REDIS_URL when set and skip otherwise
 # (they fail instead under REQUIRE_SERVICES=1, as .ci/run sets it).
-test: install
+test: catalogues
 	mkdir -p var
 	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -104,7 +104,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Europe/Brussels"
 # A web request that queues a task must not hang on a broker that is down (the sweep catches up).
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
 vars().update(EMAIL_CONFIG)
@@ -161,7 +166,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The consent ledger's keyed hash; keep it when rotating SECRET_KEY, or old events can no longer be matched.
 CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=SECRET_KEY)
 ALERTS_NOTICE_VERSION = "2026-11"  # bump when the consent notice text changes
-ALERTS_CONFIRMATION_DAYS = 7  # confirmation links expire, and unconfirmed subscriptions are erased, after this
+# Confirmation links expire, and unconfirmed subscriptions are erased, after this many days.
+ALERTS_CONFIRMATION_DAYS = 7
 ALERTS_WITHDRAW_LINK_DAYS = 400  # a withdrawal link in an old alert must still work
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=200)
 # A batch claimed by a worker that died is given to another after this long.
@@ -175,8 +181,14 @@ ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=5)
 ALERTS_RATE_PER_CLIENT = env.int("ALERTS_RATE_PER_CLIENT", default=30)
 
 CELERY_BEAT_SCHEDULE = {
-    "announce-opened-calls": {"task": "vacancies.tasks.announce_opened_calls", "schedule": ALERTS_SWEEP_SECONDS},
-    "sweep-alert-deliveries": {"task": "applications.tasks.sweep_deliveries", "schedule": ALERTS_SWEEP_SECONDS},
+    "announce-opened-calls": {
+        "task": "vacancies.tasks.announce_opened_calls",
+        "schedule": ALERTS_SWEEP_SECONDS,
+    },
+    "sweep-alert-deliveries": {
+        "task": "applications.tasks.sweep_deliveries",
+        "schedule": ALERTS_SWEEP_SECONDS,
+    },
     "erase-unconfirmed-subscribers": {"task": "applications.tasks.erase_unconfirmed", "schedule": 3600},
 }
 

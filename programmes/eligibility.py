@@ -11,6 +11,7 @@ from decimal import Decimal
 from itertools import permutations
 
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
@@ -190,7 +191,8 @@ def age_on_31_december(birth_date: dt.date, year: int) -> int:
 
 
 def _number(value):
-    return f"{Decimal(str(value)).normalize():f}"
+    """2.5 in English, 2,5 in Dutch and French; no trailing zeros."""
+    return number_format(f"{Decimal(str(value)).normalize():f}")
 
 
 def _level_text(level):

@@ -17,7 +17,8 @@ LEVEL_CHOICES = [("", _("None"))] + [(str(n), f"{ROMAN[n]} ({n})") for n in rang
 
 class EligibilityForm(forms.Form):
     birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=[("", "—")] + list(countries))
+    # A callable, so country names come in the language of each request, not of the first import.
+    nationality = forms.ChoiceField(label=_("Nationality"), choices=lambda: [("", "—")] + list(countries))
     education = forms.ChoiceField(label=_("Highest degree"), choices=[("", "—")] + Education.choices)
     experience_years = forms.DecimalField(
         label=_("Years of relevant professional experience"),

@@ -60,3 +60,17 @@ def test_the_admin_saves_good_parameters(admin_client, programme):
 
     assert response.status_code == 302
     assert EligibilityRule.objects.get().parameters == {"group": "belgium"}
+
+
+def test_the_consent_ledger_is_read_only_in_the_admin(admin_client):
+    from applications.models import ConsentEvent
+
+    event = ConsentEvent.objects.create(
+        subject="ab" * 32, event="given", notice_version="2026-11", channel="web-form"
+    )
+
+    assert admin_client.get("/admin/applications/consentevent/").status_code == 200
+    assert admin_client.get("/admin/applications/consentevent/add/").status_code == 403
+    admin_client.post(f"/admin/applications/consentevent/{event.pk}/delete/", {"post": "yes"})
+    assert ConsentEvent.objects.filter(pk=event.pk).exists()
+    assert admin_client.get("/admin/applications/subscriber/").status_code == 404

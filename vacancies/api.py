@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -110,25 +111,24 @@ def eligibility(request):
     try:
         payload = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
-        return _error(400, {"body": ["The body is not valid JSON."]})
+        return _error(400, {"body": [_("The body is not valid JSON.")]})
     if not isinstance(payload, dict):
-        return _error(400, {"body": ["Send a JSON object."]})
+        return _error(400, {"body": [_("Send a JSON object.")]})
     errors = {}
     programme_slug, vacancy_slug = payload.get("programme"), payload.get("vacancy")
     if not isinstance(programme_slug, str) or not programme_slug:
-        errors["programme"] = ["Give a programme slug such as “jpo”."]
+        errors["programme"] = [_("Give a programme slug such as “jpo”.")]
     elif vacancy_slug is not None and not isinstance(vacancy_slug, str):
-        errors["vacancy"] = ["Give the vacancy as its slug."]
+        errors["vacancy"] = [_("Give the vacancy as its slug.")]
     subject = None
     if not errors:
         try:
             subject = selectors.eligibility_subject(programme_slug=programme_slug, vacancy_slug=vacancy_slug)
         except Http404:
-            field = "vacancy" if vacancy_slug else "programme"
-            errors[field] = [
-                f"No {field} “{vacancy_slug or programme_slug}”"
-                + (" in this programme." if vacancy_slug else ".")
-            ]
+            if vacancy_slug:
+                errors["vacancy"] = [_("No vacancy “%(slug)s” in this programme.") % {"slug": vacancy_slug}]
+            else:
+                errors["programme"] = [_("No programme “%(slug)s”.") % {"slug": programme_slug}]
     form, form_errors = EligibilityForm.from_json(payload)
     errors |= form_errors
     if not form.is_valid():

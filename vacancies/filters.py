@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from programmes.models import Programme
@@ -33,7 +34,12 @@ class VacancyFilter(django_filters.FilterSet):
     )
     country = django_filters.MultipleChoiceFilter(choices=countries, label=_("Country"))
     status = django_filters.ChoiceFilter(
-        choices=[("open", _("Open")), ("closed", _("Closed")), ("all", _("All"))],
+        # Own context: French agrees these with the plural "offres d'emploi" (a card says "Closed").
+        choices=[
+            ("open", pgettext_lazy("vacancies filter", "Open")),
+            ("closed", pgettext_lazy("vacancies filter", "Closed")),
+            ("all", pgettext_lazy("vacancies filter", "All")),
+        ],
         method="filter_status",
         empty_label=None,
         label=_("Status"),
