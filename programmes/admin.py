@@ -1,24 +1,42 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import ContractTerms, CountryGroup, EligibilityRule, Programme, SelectionStep
 
 
-class SelectionStepInline(admin.TabularInline):
+class SuperuserEdits:
+    """Programmes and their rules decide who may apply: only superusers change them; staff may look.
+
+    Serves model admins and inlines alike (`obj` is optional for both).
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class SelectionStepInline(SuperuserEdits, admin.TabularInline):
     model = SelectionStep
     extra = 0
 
 
-class ContractTermsInline(admin.StackedInline):
+class ContractTermsInline(SuperuserEdits, admin.StackedInline):
     model = ContractTerms
 
 
-class EligibilityRuleInline(admin.StackedInline):
+class EligibilityRuleInline(SuperuserEdits, admin.StackedInline):
     model = EligibilityRule
     extra = 0
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(SuperuserEdits, admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "sponsor", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -26,12 +44,13 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CountryGroup)
-class CountryGroupAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+class CountryGroupAdmin(SuperuserEdits, admin.ModelAdmin):
+    list_display = ["name", "slug", "source"]
+    search_fields = ["name", "slug"]
 
 
 @admin.register(EligibilityRule)
-class EligibilityRuleAdmin(admin.ModelAdmin):
+class EligibilityRuleAdmin(SuperuserEdits, admin.ModelAdmin):
     list_display = ["code", "programme", "kind", "parameters", "order"]
     list_filter = ["programme", "kind"]
     search_fields = ["code", "explanation"]

@@ -92,3 +92,13 @@ def smtp_sink(settings):
     with sink as handler:
         handler.port = sink.port
         yield handler
+
+
+@pytest.fixture
+def staff_groups(db):
+    """The Editors and Publishers groups of the data migration, again after a transactional test's flush."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("vacancies.migrations.0004_staff_groups").create_groups(apps, None)

@@ -1,103 +1,278 @@
+"""The catalogue in the admin: editors prepare drafts, publishers publish, close, cancel and duplicate.
+
+Every workflow step, from a changelist action or a button on the change page, goes through
+`vacancies.services` and is recorded in the object's history (Django's LogEntry).
+"""
+
 from django.contrib import admin, messages
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import services
-from .models import Call, Organisation, Vacancy
+from .jsonld import job_posting
+from .models import Call, Organisation, PublicationStatus, Vacancy
 
-
-def _run(modeladmin, request, queryset, service, done_message):
-    for obj in queryset:
-        service(**{queryset.model._meta.model_name: obj, "by": request.user})
-    modeladmin.message_user(request, done_message(queryset.count()), messages.SUCCESS)
+DRAFT = PublicationStatus.DRAFT
+# An address typed without a scheme ("www.nato.int/recruitment") is taken as https, as publishing requires.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "acronym", "kind"]
+    formfield_overrides = HTTPS_URLS
+    list_display = ["name", "acronym", "kind", "website"]
     list_filter = ["kind"]
-    search_fields = ["name", "acronym"]
+    search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
 
 
-class VacancyInline(admin.TabularInline):
+def _workflow_action(step, permission, description):
+    @admin.action(permissions=[permission], description=description)
+    def action(modeladmin, request, queryset):
+        for obj in queryset:
+            modeladmin.run_step(request, obj, step)
+
+    action.__name__ = step
+    return action
+
+
+class WorkflowAdmin(admin.ModelAdmin):
+    """Publish, close, cancel and duplicate, as actions and as buttons; subclasses name the services."""
+
+    change_form_template = "admin/vacancies/workflow_change_form.html"
+    formfield_overrides = HTTPS_URLS
+    readonly_fields = ["status", "published_at", "published_by"]
+    # step name: (service, what the history and the message say was done); duplicating needs the add
+    # permission, every other step the publish permission.
+    steps = {}
+
+    def has_publish_permission(self, request):
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def has_change_permission(self, request, obj=None):
+        # Editors change drafts; what candidates can see is a publisher's to change.
+        if obj is not None and obj.status != DRAFT and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def view_on_site(self, obj):
+        if obj.status == DRAFT:
+            return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk])
+        return obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else None
+
+    def run_step(self, request, obj, step):
+        service, done = self.steps[step]
+        if step == "duplicate":
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+        elif not self.has_publish_permission(request):
+            raise PermissionDenied
+        try:
+            result = service(**{self.opts.model_name: obj, "by": request.user})
+        except ValidationError as error:
+            self.message_user(
+                request,
+                _("%(object)s was not changed: %(problems)s")
+                % {"object": obj, "problems": " ".join(error.messages)},
+                messages.ERROR,
+            )
+            return None
+        self.log_change(request, obj, done)
+        if step == "duplicate":
+            self.log_addition(request, result, _("Duplicated from %(object)s") % {"object": obj})
+        self.message_user(request, f"{obj}: {done}", messages.SUCCESS)
+        return result
+
+    publish = _workflow_action("publish", "publish", gettext_lazy("Publish selected"))
+    close = _workflow_action("close", "publish", gettext_lazy("Close selected now"))
+    cancel = _workflow_action("cancel", "publish", gettext_lazy("Cancel selected"))
+    duplicate = _workflow_action("duplicate", "add", gettext_lazy("Duplicate selected as drafts"))
+    actions = ["publish", "close", "cancel", "duplicate"]
+
+    def get_urls(self):
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path(
+                "<int:pk>/step/<str:step>/", self.admin_site.admin_view(self.step_view), name=f"{prefix}_step"
+            ),
+            path(
+                "<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name=f"{prefix}_preview"
+            ),
+        ] + super().get_urls()
+
+    def step_view(self, request, pk, step):
+        """The buttons of the change page (POST only)."""
+        if request.method != "POST" or step not in self.steps:
+            raise PermissionDenied
+        obj = get_object_or_404(self.model, pk=pk)
+        result = self.run_step(request, obj, step)
+        target = result if step == "duplicate" and result is not None else obj
+        return HttpResponseRedirect(
+            reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[target.pk])
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "workflow_steps": [
+                (step, label)
+                for step, label in self.step_labels()
+                if (
+                    self.has_add_permission(request)
+                    if step == "duplicate"
+                    else self.has_publish_permission(request)
+                )
+            ],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def step_labels(self):
+        return [
+            ("publish", _("Publish")),
+            ("close", _("Close now")),
+            ("cancel", _("Cancel")),
+            ("duplicate", _("Duplicate")),
+        ]
+
+    def preview_view(self, request, pk):
+        raise NotImplementedError
+
+
+class VacancyInline(admin.StackedInline):
+    """The vacancies of a call, with what publishing needs; the rest is on each vacancy's own page."""
+
     model = Vacancy
-    fields = ["title", "organisation", "city", "country", "positions", "status"]
+    fields = [
+        ("title", "slug"),
+        ("organisation", "positions", "contract_type"),
+        ("city", "country"),
+        "summary",
+        "description",
+        "apply_url",
+        "status",
+    ]
     readonly_fields = ["status"]
+    prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["organisation"]
+    formfield_overrides = HTTPS_URLS
     show_change_link = True
     extra = 0
 
 
 @admin.register(Call)
-class CallAdmin(admin.ModelAdmin):
-    list_display = ["title", "programme", "year", "opens_at", "closes_at", "status", "opened_notified_at"]
+class CallAdmin(WorkflowAdmin):
+    list_display = [
+        "title",
+        "programme",
+        "year",
+        "opens_at",
+        "closes_at",
+        "status",
+        "published_by",
+        "opened_notified_at",
+    ]
     list_filter = ["status", "programme", "year"]
-    search_fields = ["title"]
+    list_select_related = ["programme", "published_by"]
+    search_fields = ["title", "slug"]
     date_hierarchy = "closes_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "published_at", "opened_notified_at"]
+    autocomplete_fields = ["programme"]
+    readonly_fields = [*WorkflowAdmin.readonly_fields, "opened_notified_at"]
     inlines = [VacancyInline]
-    actions = ["publish", "close"]
 
-    @admin.action(description=_("Publish selected calls and their vacancies"))
-    def publish(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            services.call_publish,
-            lambda n: ngettext("%d call published.", "%d calls published.", n) % n,
-        )
+    def save_formset(self, request, form, formset, change):
+        # Vacancies added on a call's page belong to the call's programme.
+        for vacancy in formset.save(commit=False):
+            vacancy.programme_id = vacancy.programme_id or form.instance.programme_id
+            vacancy.save()
+        for vacancy in formset.deleted_objects:
+            vacancy.delete()
+        formset.save_m2m()
 
-    @admin.action(description=_("Close selected calls now"))
-    def close(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            services.call_close,
-            lambda n: ngettext("%d call closed.", "%d calls closed.", n) % n,
-        )
+    steps = {
+        "publish": (services.call_publish, gettext_lazy("published")),
+        "close": (services.call_close, gettext_lazy("closed")),
+        "cancel": (services.call_cancel, gettext_lazy("cancelled")),
+        "duplicate": (services.call_duplicate, gettext_lazy("duplicated as a draft")),
+    }
+
+    def preview_view(self, request, pk):
+        # A call has no page of its own: its preview is the first of its vacancies.
+        vacancy = Vacancy.objects.filter(call_id=pk).order_by("pk").first()
+        if vacancy is None:
+            self.message_user(request, _("This call has no vacancy to preview yet."), messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:vacancies_call_change", args=[pk]))
+        return HttpResponseRedirect(reverse("admin:vacancies_vacancy_preview", args=[vacancy.pk]))
 
 
 @admin.register(Vacancy)
-class VacancyAdmin(admin.ModelAdmin):
+class VacancyAdmin(WorkflowAdmin):
     list_display = [
         "title",
         "organisation",
         "programme",
+        "call",
         "city",
         "country",
         "positions",
         "closes_at",
         "status",
     ]
-    list_filter = ["status", "programme", "contract_type", "reserved_for"]
-    search_fields = ["title", "reference", "city", "organisation__name", "organisation__acronym"]
-    autocomplete_fields = ["organisation", "call"]
+    list_filter = ["status", "programme", "contract_type", "reserved_for", "organisation__kind"]
+    list_select_related = ["organisation", "programme", "call"]
+    search_fields = ["title", "reference", "slug", "city", "organisation__name", "organisation__acronym"]
+    autocomplete_fields = ["programme", "organisation", "call"]
     date_hierarchy = "closes_at"
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["status", "published_at"]
-    list_select_related = ["organisation", "programme"]
-    actions = ["publish", "close"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "reference", "programme", "organisation", "call", "unit"]}),
+        (
+            gettext_lazy("Place and terms"),
+            {"fields": ["city", "country", "grade", "positions", "contract_type"]},
+        ),
+        (
+            gettext_lazy("Text (Markdown)"),
+            {"fields": ["summary", "description", "essential_requirements", "desirable_requirements"]},
+        ),
+        (
+            gettext_lazy("Requirements other than the programme's"),
+            {
+                "fields": [
+                    "required_education",
+                    "required_experience_years",
+                    "required_languages",
+                    "reserved_for",
+                ]
+            },
+        ),
+        (gettext_lazy("Applying"), {"fields": ["apply_url", "apply_instructions", "opens_at", "closes_at"]}),
+        (gettext_lazy("Publication"), {"fields": ["status", "published_at", "published_by"]}),
+    ]
+    steps = {
+        "publish": (services.vacancy_publish, gettext_lazy("published")),
+        "close": (services.vacancy_close, gettext_lazy("closed")),
+        "cancel": (services.vacancy_cancel, gettext_lazy("cancelled")),
+        "duplicate": (services.vacancy_duplicate, gettext_lazy("duplicated as a draft")),
+    }
 
-    @admin.action(description=_("Publish selected vacancies"))
-    def publish(self, request, queryset):
-        _run(
-            self,
-            request,
-            queryset,
-            services.vacancy_publish,
-            lambda n: ngettext("%d vacancy published.", "%d vacancies published.", n) % n,
+    def preview_view(self, request, pk):
+        """The public page of a vacancy in any state, for staff only, never indexed or cached."""
+        vacancy = get_object_or_404(
+            Vacancy.objects.with_state().select_related("programme", "organisation", "call"), pk=pk
         )
-
-    @admin.action(description=_("Close selected vacancies now"))
-    def close(self, request, queryset):
-        _run(
-            self,
+        if not self.has_view_permission(request, vacancy):
+            raise PermissionDenied
+        response = TemplateResponse(
             request,
-            queryset,
-            services.vacancy_close,
-            lambda n: ngettext("%d vacancy closed.", "%d vacancies closed.", n) % n,
+            "admin/vacancies/vacancy_preview.html",
+            {"vacancy": vacancy, "similar": [], "json_ld": job_posting(vacancy, request), "preview": True},
         )
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response

@@ -5,6 +5,7 @@ A vacancy is *open* when it is published, its opening time has come and its clos
 friends are the only place that rule is written.
 """
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
@@ -78,6 +79,14 @@ class Call(models.Model):
         _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
     opened_notified_at = models.DateTimeField(_("subscribers notified at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -87,6 +96,7 @@ class Call(models.Model):
     class Meta:
         ordering = ["-opens_at"]
         indexes = [models.Index(fields=["status", "opens_at"])]
+        permissions = [("publish_call", _("Can publish, close and cancel calls"))]
         verbose_name = _("call")
         verbose_name_plural = _("calls")
 
@@ -219,6 +229,14 @@ class Vacancy(models.Model):
         _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
@@ -233,6 +251,7 @@ class Vacancy(models.Model):
             models.Index(fields=["country"]),
             models.Index(fields=["published_at"]),
         ]
+        permissions = [("publish_vacancy", _("Can publish, close and cancel vacancies"))]
         verbose_name = _("vacancy")
         verbose_name_plural = _("vacancies")
 

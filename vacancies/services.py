@@ -1,52 +1,108 @@
 """Writes to the catalogue. Views, admin actions and commands all go through these functions."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Call, PublicationStatus, Vacancy
 from .signals import call_opened
 
+DRAFT, PUBLISHED, CANCELLED = (
+    PublicationStatus.DRAFT,
+    PublicationStatus.PUBLISHED,
+    PublicationStatus.CANCELLED,
+)
+
+
+# --- checks before publication ---------------------------------------------------------------------
+
+
+def vacancy_problems(vacancy: Vacancy) -> list[str]:
+    """What stops a vacancy from being published, in words an editor can act on."""
+    problems = []
+    if not (vacancy.description or "").strip():
+        problems.append(_("Add a description."))
+    if vacancy.apply_url and not vacancy.apply_url.startswith("https://"):
+        problems.append(_("The apply link must start with https://."))
+    elif not vacancy.apply_url and not (vacancy.apply_instructions or "").strip():
+        problems.append(_("Give an https apply link or instructions on how to apply."))
+    call = vacancy.call
+    opens = vacancy.opens_at or (call.opens_at if call else None)
+    closes = vacancy.closes_at or (call.closes_at if call else None)
+    if opens and closes and closes <= opens:
+        problems.append(_("The closing date must come after the opening date."))
+    return problems
+
+
+def call_problems(call: Call) -> list[str]:
+    problems = []
+    if call.closes_at and call.closes_at <= call.opens_at:
+        problems.append(_("The closing date must come after the opening date."))
+    for vacancy in call.vacancies.filter(status=DRAFT).select_related("call"):
+        problems += [f"{vacancy.title}: {problem}" for problem in vacancy_problems(vacancy)]
+    return problems
+
+
+# --- publication -------------------------------------------------------------------------------------
+
 
 def _announce_if_open(call: Call, now):
-    if call.status == PublicationStatus.PUBLISHED and call.opens_at <= now:
+    if call.status == PUBLISHED and call.opens_at <= now:
         # After commit: listeners (the alert fan-out) must see the published rows.
         transaction.on_commit(lambda: call_opened.send(sender=Call, call=call))
 
 
 @transaction.atomic
 def call_publish(*, call: Call, by=None) -> Call:
-    """Publish a call and its draft vacancies; announce it when it is already open."""
-    now = timezone.now()
-    if call.status == PublicationStatus.PUBLISHED:
+    """Publish a call and its draft vacancies; announce it when it is already open.
+
+    Raises ValidationError listing every problem; publishing a published call changes nothing.
+    """
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status == PUBLISHED:
         return call
-    call.status = PublicationStatus.PUBLISHED
-    call.published_at = now
-    call.save(update_fields=["status", "published_at", "updated_at"])
-    call.vacancies.filter(status=PublicationStatus.DRAFT).update(
-        status=PublicationStatus.PUBLISHED, published_at=now, updated_at=now
+    if call.status == CANCELLED:
+        raise ValidationError(_("A cancelled call cannot be published again; duplicate it instead."))
+    if problems := call_problems(call):
+        raise ValidationError(problems)
+    now = timezone.now()
+    call.status, call.published_at, call.published_by = PUBLISHED, now, by
+    call.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    call.vacancies.filter(status=DRAFT).update(
+        status=PUBLISHED, published_at=now, published_by=by, updated_at=now
     )
     _announce_if_open(call, now)
     return call
 
 
 @transaction.atomic
+def vacancy_publish(*, vacancy: Vacancy, by=None) -> Vacancy:
+    # of=self: PostgreSQL cannot lock the nullable side (the call) of the outer join.
+    vacancy = Vacancy.objects.select_for_update(of=("self",)).select_related("call").get(pk=vacancy.pk)
+    if vacancy.status == PUBLISHED:
+        return vacancy
+    if vacancy.status == CANCELLED:
+        raise ValidationError(_("A cancelled vacancy cannot be published again; duplicate it instead."))
+    if problems := vacancy_problems(vacancy):
+        raise ValidationError(problems)
+    vacancy.status, vacancy.published_at, vacancy.published_by = PUBLISHED, timezone.now(), by
+    vacancy.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    return vacancy
+
+
+# --- closing and cancelling --------------------------------------------------------------------------
+
+
+@transaction.atomic
 def call_close(*, call: Call, by=None) -> Call:
-    """Close a call now (its vacancies without dates of their own close with it)."""
+    """Close a call now; its vacancies that would close later close with it."""
     now = timezone.now()
     if call.closes_at is None or call.closes_at > now:
         call.closes_at = now
         call.save(update_fields=["closes_at", "updated_at"])
         call.vacancies.filter(closes_at__gt=now).update(closes_at=now, updated_at=now)
     return call
-
-
-@transaction.atomic
-def vacancy_publish(*, vacancy: Vacancy, by=None) -> Vacancy:
-    if vacancy.status != PublicationStatus.PUBLISHED:
-        vacancy.status = PublicationStatus.PUBLISHED
-        vacancy.published_at = timezone.now()
-        vacancy.save(update_fields=["status", "published_at", "updated_at"])
-    return vacancy
 
 
 @transaction.atomic
@@ -57,3 +113,63 @@ def vacancy_close(*, vacancy: Vacancy, by=None) -> Vacancy:
         vacancy.closes_at = now
         vacancy.save(update_fields=["closes_at", "updated_at"])
     return vacancy
+
+
+@transaction.atomic
+def call_cancel(*, call: Call, by=None) -> Call:
+    """Cancel a call: candidates see its vacancies as closed, and no alert goes out for it."""
+    if call.status != CANCELLED:
+        call.status = CANCELLED
+        call.save(update_fields=["status", "updated_at"])
+    return call
+
+
+@transaction.atomic
+def vacancy_cancel(*, vacancy: Vacancy, by=None) -> Vacancy:
+    if vacancy.status != CANCELLED:
+        vacancy.status = CANCELLED
+        vacancy.save(update_fields=["status", "updated_at"])
+    return vacancy
+
+
+# --- duplication -------------------------------------------------------------------------------------
+
+
+def _unique_slug(model, slug):
+    max_length = model._meta.get_field("slug").max_length
+    stem = f"{slug}-copy"[:max_length]
+    candidate, n = stem, 1
+    while model.objects.filter(slug=candidate).exists():
+        n += 1
+        suffix = f"-{n}"
+        candidate = stem[: max_length - len(suffix)] + suffix
+    return candidate
+
+
+def _draft_copy(obj, **changes):
+    copy = type(obj).objects.get(pk=obj.pk)
+    copy.pk = None
+    copy.slug = _unique_slug(type(obj), obj.slug)
+    copy.status, copy.published_at, copy.published_by = DRAFT, None, None
+    for name, value in changes.items():
+        setattr(copy, name, value)
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def vacancy_duplicate(*, vacancy: Vacancy, by=None, call=None) -> Vacancy:
+    """A draft copy, to reuse a vacancy for a new round."""
+    changes = {"title": vacancy.title if call else _("%(title)s (copy)") % {"title": vacancy.title}}
+    if call is not None:
+        changes["call"] = call
+    return _draft_copy(vacancy, **changes)
+
+
+@transaction.atomic
+def call_duplicate(*, call: Call, by=None) -> Call:
+    """A draft copy of a call with draft copies of its vacancies (the next year's call, say)."""
+    copy = _draft_copy(call, title=_("%(title)s (copy)") % {"title": call.title}, opened_notified_at=None)
+    for vacancy in call.vacancies.all():
+        vacancy_duplicate(vacancy=vacancy, by=by, call=copy)
+    return copy

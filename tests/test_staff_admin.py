@@ -1,0 +1,266 @@
+"""Staff publish through the admin: roles, the publication workflow, preview, history and the dashboard."""
+
+import re
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.urls import reverse
+
+from applications.models import AlertDelivery, Subscriber
+from programmes.markup import render_markdown
+from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
+from vacancies.models import Call, PublicationStatus, Vacancy
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_groups")]
+DRAFT = PublicationStatus.DRAFT
+ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
+
+
+def staff(name, group=None, **flags):
+    user = User.objects.create_user(name, password="a-long-enough-password-42", is_staff=True, **flags)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(staff("editor", "Editors"))
+    return client
+
+
+@pytest.fixture
+def publisher(client):
+    client.force_login(staff("publisher", "Publishers"))
+    return client
+
+
+def draft_call(**kwargs):
+    programme = ProgrammeFactory(slug="jpo")
+    call = CallFactory(programme=programme, status=DRAFT, published_at=None, **kwargs)
+    VacancyFactory(programme=programme, call=call, status=DRAFT, title="JPO Health Officer")
+    return call
+
+
+def run_action(client, model, action, objects):
+    return client.post(
+        reverse(f"admin:vacancies_{model}_changelist"),
+        {"action": action, "_selected_action": [o.pk for o in objects]},
+        follow=True,
+        **ENGLISH,
+    )
+
+
+def test_a_publisher_publishes_a_call_with_its_vacancies_and_it_is_recorded(publisher):
+    call = draft_call()
+
+    response = run_action(publisher, "call", "publish", [call])
+
+    call.refresh_from_db()
+    assert call.status == "published" and call.published_by.username == "publisher"
+    assert set(call.vacancies.values_list("status", flat=True)) == {"published"}
+    assert "published" in response.text
+    entry = LogEntry.objects.get(object_id=str(call.pk))
+    assert entry.user.username == "publisher" and "published" in entry.get_change_message()
+    history = publisher.get(reverse("admin:vacancies_call_history", args=[call.pk]), **ENGLISH)
+    assert "published" in history.text
+
+
+def test_the_publish_button_on_the_change_page_uses_the_same_workflow(publisher):
+    call = draft_call()
+    page = publisher.get(reverse("admin:vacancies_call_change", args=[call.pk]), **ENGLISH)
+    assert reverse("admin:vacancies_call_step", args=[call.pk, "publish"]) in page.text
+
+    publisher.post(reverse("admin:vacancies_call_step", args=[call.pk, "publish"]))
+
+    assert Call.objects.get(pk=call.pk).status == "published"
+
+
+def test_an_editor_can_prepare_but_not_publish(editor):
+    call = draft_call()
+
+    changelist = editor.get(reverse("admin:vacancies_call_changelist"), **ENGLISH)
+    assert 'value="publish"' not in changelist.text
+    assert 'value="duplicate"' in changelist.text
+    run_action(editor, "call", "publish", [call])
+    assert editor.post(reverse("admin:vacancies_call_step", args=[call.pk, "publish"])).status_code == 403
+    page = editor.get(reverse("admin:vacancies_call_change", args=[call.pk]), **ENGLISH)
+    assert "/step/publish/" not in page.text
+
+    assert Call.objects.get(pk=call.pk).status == DRAFT
+
+
+def test_an_editor_cannot_change_what_candidates_already_see(editor):
+    vacancy = VacancyFactory()  # published
+    url = reverse("admin:vacancies_vacancy_change", args=[vacancy.pk])
+
+    response = editor.post(url, {"title": "Changed by an editor"})
+
+    assert response.status_code == 403
+    assert Vacancy.objects.get(pk=vacancy.pk).title != "Changed by an editor"
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"description": ""}, "Add a description."),
+        ({"apply_url": "http://careers.example.org/apply"}, "must start with https://"),
+        ({"apply_url": "", "apply_instructions": ""}, "Give an https apply link or instructions"),
+    ],
+)
+def test_publishing_refuses_an_incomplete_vacancy_and_says_why(publisher, changes, problem):
+    call = draft_call()
+    call.vacancies.update(**changes)
+
+    response = run_action(publisher, "call", "publish", [call])
+
+    assert problem in response.text
+    assert Call.objects.get(pk=call.pk).status == DRAFT
+
+
+def test_publishing_refuses_a_closing_date_before_the_opening_date(publisher):
+    call = draft_call()
+    Call.objects.filter(pk=call.pk).update(closes_at=call.opens_at)
+
+    response = run_action(publisher, "call", "publish", [call])
+
+    assert "The closing date must come after the opening date." in response.text
+    assert Call.objects.get(pk=call.pk).status == DRAFT
+
+
+def test_apply_instructions_stand_in_for_an_apply_link(publisher):
+    vacancy = VacancyFactory(status=DRAFT, apply_url="", apply_instructions="Send your CV to the embassy.")
+
+    run_action(publisher, "vacancy", "publish", [vacancy])
+
+    assert Vacancy.objects.get(pk=vacancy.pk).status == "published"
+
+
+def test_duplicating_a_call_makes_a_draft_with_draft_copies_of_its_vacancies(editor):
+    call = draft_call()
+    Call.objects.filter(pk=call.pk).update(status="published")
+
+    run_action(editor, "call", "duplicate", [call])
+
+    copy = Call.objects.exclude(pk=call.pk).get()
+    assert copy.status == DRAFT and copy.slug == f"{call.slug}-copy" and copy.title.endswith("(copy)")
+    assert list(copy.vacancies.values_list("status", "title")) == [(DRAFT, "JPO Health Officer")]
+    assert Vacancy.objects.count() == 2 and Vacancy.objects.values("slug").distinct().count() == 2
+
+
+def test_cancelling_a_call_shows_its_vacancies_as_closed(publisher, client):
+    call = draft_call()
+    run_action(publisher, "call", "publish", [call])
+    vacancy = call.vacancies.get()
+
+    run_action(publisher, "call", "cancel", [call])
+
+    page = client.get(f"/en/vacancies/{vacancy.slug}/")
+    assert "This vacancy is closed." in page.text
+
+
+def test_staff_preview_a_draft_that_the_public_cannot_see(editor, client):
+    vacancy = VacancyFactory(status=DRAFT, title="Draft Water Engineer")
+    preview = reverse("admin:vacancies_vacancy_preview", args=[vacancy.pk])
+
+    response = editor.get(preview, **ENGLISH)
+
+    assert response.status_code == 200
+    assert "Draft Water Engineer" in response.text and "Preview for staff." in response.text
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    change = editor.get(reverse("admin:vacancies_vacancy_change", args=[vacancy.pk]), **ENGLISH)
+    assert preview in change.text  # "view on site" leads to the preview
+    editor.logout()
+    assert editor.get(preview).status_code == 302  # to the login page
+    assert client.get(f"/en/vacancies/{vacancy.slug}/").status_code == 404
+
+
+def test_only_superusers_change_programme_rules(publisher, admin_client):
+    programme = ProgrammeFactory(slug="jpo")
+    url = reverse("admin:programmes_programme_change", args=[programme.pk])
+
+    assert publisher.get(url).status_code == 200  # read-only view
+    assert publisher.post(url, {"name": "Changed"}).status_code == 403
+    assert publisher.get(reverse("admin:programmes_eligibilityrule_add")).status_code == 403
+    assert admin_client.get(reverse("admin:programmes_eligibilityrule_add")).status_code == 200
+
+
+def test_hostile_markdown_is_rendered_harmless():
+    html = render_markdown(
+        "# Title\n\n<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n"
+        "[click](javascript:alert(1)) [site](https://example.org)\n\n"
+        '<a href="https://x.example" onclick="y()">x</a>\n\n'
+        "<iframe src=https://evil.example></iframe> <style>body{display:none}</style>"
+    )
+
+    assert "<script" not in html and "onerror" not in html and "onclick" not in html
+    assert "javascript:" not in html and "<iframe" not in html and "<style" not in html and "<img" not in html
+    assert '<a href="https://example.org" rel="noopener noreferrer">site</a>' in html
+    assert re.search(r'<a href="https://x.example" rel="noopener noreferrer">x</a>', html)
+
+
+def test_guessing_a_staff_password_is_locked_out(client):
+    staff("publisher", "Publishers")
+    login = reverse("admin:login")
+
+    for _ in range(5):
+        client.post(login, {"username": "publisher", "password": "wrong"})
+    locked = client.post(login, {"username": "publisher", "password": "a-long-enough-password-42"})
+
+    assert locked.status_code == 429
+    other_address = client.post(
+        login, {"username": "publisher", "password": "a-long-enough-password-42"}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert other_address.status_code == 302  # signed in: the lock is per username and address
+
+
+def test_the_dashboard_shows_headcounts_subscribers_and_alerts_without_personal_data(publisher):
+    call_command("seed_demo", verbosity=0)
+    subscriber = Subscriber.objects.create(email="someone@example.org", language="nl", status="confirmed")
+    subscriber.programmes.add(ProgrammeFactory(slug="jpo"))
+    wave = Call.objects.get(slug="asiel-migratie-golf-1")
+    AlertDelivery.objects.create(subscriber=subscriber, call=wave, status="sent")
+
+    html = publisher.get(reverse("admin:dashboard"), **ENGLISH).text
+
+    wave_section = html.split(wave.title)[1].split("</section>")[0]
+    for headcount in ("55", "85", "43"):
+        assert f"<td>{headcount}</td>" in wave_section
+    assert "183 positions" in wave_section
+    assert "Alerts: 1 sent" in wave_section
+    assert "someone@example.org" not in html
+
+
+def test_every_admin_page_and_action_answers_without_a_server_error(client):
+    call_command("seed_demo", verbosity=0)
+    from django.contrib import admin
+
+    for group in ("Editors", "Publishers"):
+        client.force_login(staff(group.lower(), group))
+        client.raise_request_exception = False
+        urls = [reverse("admin:index"), reverse("admin:dashboard")]
+        for model in admin.site._registry:
+            opts = model._meta
+            info = f"admin:{opts.app_label}_{opts.model_name}"
+            urls += [reverse(f"{info}_changelist"), reverse(f"{info}_add")]
+            obj = model.objects.order_by("pk").first()
+            if obj is not None:
+                urls += [reverse(f"{info}_change", args=[obj.pk]), reverse(f"{info}_history", args=[obj.pk])]
+                urls.append(reverse(f"{info}_delete", args=[obj.pk]))
+        for url in urls:
+            status = client.get(url, **ENGLISH).status_code
+            assert status < 500, (group, url, status)
+        for model in ("call", "vacancy"):
+            objects = list((Call if model == "call" else Vacancy).objects.order_by("pk")[:2])
+            for action in ("publish", "close", "cancel", "duplicate"):
+                assert run_action(client, model, action, objects).status_code < 500, (group, model, action)
+                for step_obj in objects:
+                    url = reverse(f"admin:vacancies_{model}_step", args=[step_obj.pk, action])
+                    assert client.post(url).status_code < 500, (group, url)
+            assert (
+                client.get(reverse(f"admin:vacancies_{model}_preview", args=[objects[0].pk])).status_code
+                < 500
+            )
+        client.logout()
