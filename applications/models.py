@@ -51,11 +51,14 @@ class ConsentEvent(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EXPIRED = "expired", _("Expired unconfirmed")
+        ACCESSED = "accessed", _("Data exported at the subject's request")
+        ERASED = "erased", _("Data erased at the subject's request")
 
     class Channel(models.TextChoices):
         WEB_FORM = "web-form", _("Subscription form")
         EMAIL_LINK = "email-link", _("Link in an e-mail")
         ONE_CLICK = "one-click", _("One-click unsubscribe (RFC 8058)")
+        STAFF = "staff", _("Staff, on a request received otherwise")
         SYSTEM = "system", _("System")
 
     subject = models.CharField(_("subject (keyed hash)"), max_length=64, db_index=True)

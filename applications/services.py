@@ -93,3 +93,55 @@ def subscribers_erase_unconfirmed(*, now=None) -> int:
     ConsentEvent.objects.bulk_create(events)
     stale.delete()
     return len(events)
+
+
+@transaction.atomic
+def subscriber_export(*, email) -> dict:
+    """Everything held about an address (right of access), and a record that it was handed out."""
+    email = tokens.normalise_email(email)
+    subject = tokens.subject_hash(email)
+    subscriber = Subscriber.objects.filter(email=email).prefetch_related("programmes").first()
+    data = {
+        "email": email,
+        "subscription": None,
+        "alerts": [],
+        "consent_events": [
+            {
+                "event": e.event,
+                "time": e.created_at.isoformat(),
+                "channel": e.channel,
+                "notice_version": e.notice_version,
+            }
+            for e in ConsentEvent.objects.filter(subject=subject)
+        ],
+    }
+    if subscriber is not None:
+        data["subscription"] = {
+            "status": subscriber.status,
+            "language": subscriber.language,
+            "programmes": [p.slug for p in subscriber.programmes.all()],
+            "created_at": subscriber.created_at.isoformat(),
+            "confirmed_at": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,
+        }
+        data["alerts"] = [
+            {
+                "call": d.call.title,
+                "status": d.status,
+                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+            }
+            for d in subscriber.deliveries.select_related("call").order_by("pk")
+        ]
+    _record(email, ConsentEvent.Event.ACCESSED, Channel.STAFF)
+    return data
+
+
+@transaction.atomic
+def subscriber_erase(*, email) -> bool:
+    """Erase an address and every row that holds it (right to erasure). Returns whether anything was held.
+
+    The request is recorded either way, as proof that it was handled.
+    """
+    email = tokens.normalise_email(email)
+    deleted, _per_model = Subscriber.objects.filter(email=email).delete()
+    _record(email, ConsentEvent.Event.ERASED, Channel.STAFF)
+    return deleted > 0

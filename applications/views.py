@@ -6,6 +6,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from . import ratelimit, services, tokens
@@ -46,6 +47,7 @@ def _token_error(request, error):
 
 
 @never_cache
+@sensitive_post_parameters("email")  # kept out of error reports
 @require_http_methods(["GET", "POST"])
 def subscribe(request):
     initial = {"programmes": request.GET.getlist("programme") or ["jpo"], "language": get_language()}
@@ -104,6 +106,7 @@ def withdraw(request, token):
 
 
 @never_cache
+@sensitive_post_parameters("email")
 @require_http_methods(["GET", "POST"])
 def withdraw_request(request):
     form = WithdrawRequestForm(request.POST or None)
