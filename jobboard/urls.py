@@ -1,14 +1,25 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from vacancies import views as vacancy_views
+from vacancies.sitemaps import sitemaps
 from vacancies.urls import api_patterns, programme_patterns
 
-from .views import healthz
+from .views import healthz, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots"),
+    # An index of one sitemap per section, so no file outgrows the protocol's 50,000 addresses.
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": sitemaps},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

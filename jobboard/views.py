@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 
@@ -35,3 +36,10 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if status == 200 else "error", "database": database, "broker": broker}, status=status
     )
+
+
+def robots_txt(request):
+    """Crawlers may read every page but the admin and the JSON API (the pages carry the same content)."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = ["User-agent: *", "Allow: /", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

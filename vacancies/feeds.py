@@ -27,6 +27,10 @@ class VacancyFeed(Feed):
         query = self.request.GET.urlencode()
         return reverse("vacancies:list") + (f"?{query}" if query else "")
 
+    def feed_url(self, filterset):
+        # The feed's own address (rel="self") keeps the filters, so a reader subscribes to this selection.
+        return self.request.get_full_path()
+
     def items(self, filterset):
         # Invalid values are dropped by the filterset; a feed reader cannot show an error page anyway.
         return filterset.qs[:FEED_SIZE]

@@ -1,5 +1,6 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
+from django.core.validators import slug_re
 from django.db.models import Case, Count, F, Prefetch, When
 from django.http import Http404
 from django.utils import timezone
@@ -153,6 +154,9 @@ def eligibility_subject(*, programme_slug, vacancy_slug=None):
     Returns (programme, vacancy or None, default call year). Raises Http404 for unknown slugs or a vacancy
     of another programme.
     """
+    # A string that cannot be a slug names nothing (and some, with NUL bytes, cannot even be queried).
+    if not slug_re.fullmatch(programme_slug) or (vacancy_slug and not slug_re.fullmatch(vacancy_slug)):
+        raise Http404("No such programme or vacancy")
     programme = Programme.objects.prefetch_related("eligibility_rules").filter(slug=programme_slug).first()
     if programme is None:
         raise Http404("No such programme")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.vacancy_list, name="list"),
     path("feed/", feeds.VacancyFeed(), name="feed"),
     path("<slug:slug>/", views.vacancy_detail, name="detail"),
+    path("<slug:slug>/closing.ics", views.vacancy_calendar, name="calendar"),
 ]
 
 api_patterns = (

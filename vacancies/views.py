@@ -1,7 +1,9 @@
 """Candidate pages: home, vacancy list and detail, programme pages."""
 
 from django.conf import settings
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -10,6 +12,7 @@ from programmes.eligibility import evaluate, overall
 from programmes.forms import EligibilityForm
 
 from . import selectors
+from .calendar import closing_calendar
 from .jsonld import job_posting
 from .pagination import paginate
 
@@ -35,19 +38,65 @@ def vacancy_list(request):
     status = 400 if filterset.errors else result.status
     query = request.GET.copy()
     query.pop("page", None)
+    facets = selectors.vacancy_facets(filterset)
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
             "filterset": filterset,
-            "facets": selectors.vacancy_facets(filterset),
+            "facets": facets,
             "page": result.page,
             "errors": errors,
             "query": query.urlencode(),
-            "active_filters": filterset.form.cleaned_data if not filterset.errors else {},
+            "chosen_status": filterset.form.cleaned_data.get("status") or "open",
+            "filter_removals": _filter_removals(query, filterset, facets),
+            "all_statuses_url": _list_url(query, status="all"),
         },
         status=status,
     )
+
+
+def _list_url(query, **changes):
+    """The list with `query` (a QueryDict), some values replaced: relative, or the bare list if empty."""
+    query = query.copy()
+    for name, value in changes.items():
+        query[name] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else reverse("vacancies:list")
+
+
+def _filter_removals(query, filterset, facets):
+    """One link per filter value that narrows the list: the same list without that one value.
+
+    Returns [{"label": "Country: Belgium", "url": "?programme=jpo"}, ...] in the order of the form.
+    """
+    chosen = filterset.form.cleaned_data
+    removals = []
+
+    def without(name, value=None):
+        remaining = query.copy()
+        if value is None:
+            remaining.pop(name, None)
+        else:
+            remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
+        return _list_url(remaining)
+
+    def label(name, text):
+        return _("%(filter)s: %(value)s") % {"filter": filterset.form.fields[name].label, "value": text}
+
+    if terms := (chosen.get("q") or "").strip():
+        removals.append({"label": label("q", terms), "url": without("q")})
+    for name in ("programme", "organisation", "country"):
+        for option in facets[name]:
+            if option["selected"]:
+                removals.append(
+                    {"label": label(name, option["label"]), "url": without(name, option["value"])}
+                )
+    # "all" widens the list rather than narrowing it: nothing to remove.
+    if chosen.get("status") == "closed":
+        closed = next(option["label"] for option in facets["status"] if option["value"] == "closed")
+        removals.append({"label": label("status", closed), "url": without("status")})
+    return removals
 
 
 def vacancy_detail(request, slug):
@@ -57,10 +106,22 @@ def vacancy_detail(request, slug):
         "vacancies/vacancy_detail.html",
         {
             "vacancy": vacancy,
+            "vacancy_url": request.build_absolute_uri(vacancy.get_absolute_url()),
             "similar": selectors.similar_vacancies(vacancy=vacancy),
             "json_ld": job_posting(vacancy, request),
         },
     )
+
+
+def vacancy_calendar(request, slug):
+    """The closing date as an .ics entry; only for a public vacancy that has one."""
+    vacancy = selectors.vacancy_detail(slug=slug)
+    if vacancy.closing_at is None:
+        raise Http404("This vacancy has no closing date")
+    url = request.build_absolute_uri(vacancy.get_absolute_url())
+    response = HttpResponse(closing_calendar(vacancy, url=url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{vacancy.slug}.ics"'
+    return response
 
 
 def programme_list(request):

@@ -17,6 +17,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+VIEWPORTS = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True},
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """Pages in Dutch and French need the .mo files, as `make test` compiles them (stale ones only)."""
+    from jobboard.catalogues import compile_catalogues
+
+    compile_catalogues()
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """The demo catalogue of `manage.py seed_demo`, committed so the live server sees it."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -32,7 +54,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(**VIEWPORTS["desktop"])
     page = context.new_page()
     yield page
     context.close()
@@ -40,7 +62,7 @@ def page(browser):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    context = browser.new_context(**VIEWPORTS["phone"])
     page = context.new_page()
     yield page
     context.close()

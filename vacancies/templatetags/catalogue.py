@@ -4,8 +4,8 @@ from django import template
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -33,11 +33,30 @@ def closing_phrase(vacancy):
     }
 
 
+# Open Graph names a locale as language_TERRITORY: the site's languages as spoken in Belgium (English: UK).
+OPEN_GRAPH_LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+
+
 @register.simple_tag(takes_context=True)
-def language_url(context, language):
-    """The current page, query string included, in another language."""
+def language_url(context, language, absolute=False):
+    """The current page, query string included, in another language (`absolute`: with scheme and host).
+
+    A path that resolves to no page (a 404) keeps its path under the other language's prefix, so the
+    candidate reads the "not found" page in the language they chose.
+    """
     request = context["request"]
-    return translate_url(request.get_full_path(), language)
+    path = request.get_full_path()
+    translated = translate_url(path, language)
+    if translated == path:
+        current = f"/{get_language()}/"
+        unprefixed = "/" + path.removeprefix(current) if path.startswith(current) else path
+        translated = f"/{language}{unprefixed}"
+    return request.build_absolute_uri(translated) if absolute else translated
+
+
+@register.simple_tag
+def og_locale(language):
+    return OPEN_GRAPH_LOCALES.get(language, language)
 
 
 @register.simple_tag

@@ -1,0 +1,44 @@
+"""`/sitemap.xml`: every public page, in each language, with `hreflang` alternates between them."""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from programmes.models import Programme
+
+from .models import Vacancy
+
+
+class CandidateSitemap(Sitemap):
+    i18n = True  # one <url> per page and language (settings.LANGUAGES)
+    alternates = True  # each lists the page in the other languages
+    x_default = True  # and `/nl/...` (LANGUAGE_CODE) for any other language
+
+
+class PageSitemap(CandidateSitemap):
+    changefreq = "daily"
+
+    def items(self):
+        return ["home", "vacancies:list", "programmes:list"]
+
+    def location(self, name):
+        return reverse(name)
+
+
+class ProgrammeSitemap(CandidateSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Programme.objects.order_by("order", "slug")
+
+
+class VacancySitemap(CandidateSitemap):
+    """Every public vacancy, closed ones included: they stay online and say that they are closed."""
+
+    def items(self):
+        return Vacancy.objects.public().order_by("pk").only("slug", "updated_at")
+
+    def lastmod(self, vacancy):
+        return vacancy.updated_at
+
+
+sitemaps = {"pages": PageSitemap, "programmes": ProgrammeSitemap, "vacancies": VacancySitemap}
