@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test screenshots lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ run: catalogues
 test: catalogues
 	mkdir -p var
 	DJANGO_SECRET_KEY=test-only-not-secret $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# PNGs of the list, detail, checker and alerts pages, desktop and phone, in var/screenshots/: its own server on
+# a free loopback port, a throwaway seeded SQLite database in var/, Debian's chromium. LANGUAGES=nl fr en for more.
+screenshots: catalogues
+	$(BIN)/python -m tests.browser.screenshots $(LANGUAGES)
 
 lint: install
 	$(BIN)/ruff check .
