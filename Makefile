@@ -37,6 +37,15 @@ test: catalogues
 screenshots: catalogues
 	$(BIN)/python -m tests.browser.screenshots $(LANGUAGES)
 
+# Benchmarks on PostgreSQL and Redis (docs/performance.md): pages at 1,000 and 100,000 vacancies under wrk against
+# gunicorn, and the alert fan-out to 100,000 subscribers, each against a floor measured in the same run. Makes its
+# own databases (jobboard_bench_*) and uses Redis database 9; prints the tables and writes var/bench/results.json.
+# BENCH_SUBSCRIBERS=10000 (and the other BENCH_* of tests/bench/__main__.py) for a quicker loop.
+bench: catalogues
+	command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	DJANGO_SECRET_KEY=bench-only-not-secret $(BIN)/python -m tests.bench $(BENCH_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -16,6 +16,7 @@ import smtplib
 import socket
 import ssl
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -31,6 +32,16 @@ class MessageRefused(Exception):
 
 def transport():
     return SmtpTransport() if settings.EMAIL_BACKEND == SMTP_BACKEND else DjangoBackendTransport()
+
+
+def wire_form(message: EmailMessage) -> bytes:
+    """The content sent after DATA: CRLF line ends, leading dots doubled (RFC 5321 4.5.2), a final CRLF."""
+    content = _LEADING_DOT.sub(b"..", message.message().as_bytes(linesep="\r\n"))
+    return content if content.endswith(b"\r\n") else content + b"\r\n"
+
+
+# The sender is the same for every message of a fan-out: parse it once.
+_sender_address = lru_cache(maxsize=16)(sanitize_address)
 
 
 class SmtpTransport:
@@ -72,11 +83,12 @@ class SmtpTransport:
     def send(self, message: EmailMessage, before_final_dot: Callable[[], bool]) -> bool:
         """Send one message. Returns False when `before_final_dot` abandoned it (nothing was delivered).
 
-        Raises MessageRefused for a permanent refusal of this message, SMTPException or OSError otherwise.
+        A message may carry its content ready in `wire` (see emails.AlertMessage). Raises MessageRefused
+        for a permanent refusal of this message, SMTPException or OSError otherwise.
         """
         smtp = self.smtp
         encoding = message.encoding or settings.DEFAULT_CHARSET
-        code, reply = smtp.mail(sanitize_address(message.from_email, encoding))
+        code, reply = smtp.mail(_sender_address(message.from_email, encoding))
         if code != 250:
             self._failed(code, reply)
         for recipient in message.recipients():
@@ -86,8 +98,7 @@ class SmtpTransport:
         code, reply = smtp.docmd("DATA")
         if code != 354:
             self._failed(code, reply)
-        content = _LEADING_DOT.sub(b"..", message.message().as_bytes(linesep="\r\n"))
-        smtp.send(content if content.endswith(b"\r\n") else content + b"\r\n")
+        smtp.send(getattr(message, "wire", None) or wire_form(message))
         if not before_final_dot():
             # Dropping the connection mid-DATA makes the server discard the message.
             smtp.close()

@@ -20,19 +20,23 @@ class VacancyFilter(django_filters.FilterSet):
     """AND across facets, OR within one. Invalid values are reported in `errors` and left out."""
 
     q = django_filters.CharFilter(method="filter_search", max_length=200, label=_("Search"))
+    # distinct=False (here and for country): a vacancy has one programme, organisation and country, so
+    # these filters cannot repeat a row, and SELECT DISTINCT over all of a vacancy's columns costs a sort.
     programme = django_filters.ModelMultipleChoiceFilter(
         queryset=Programme.objects.all(),
         field_name="programme__slug",
         to_field_name="slug",
+        distinct=False,
         label=_("Programme"),
     )
     organisation = django_filters.ModelMultipleChoiceFilter(
         queryset=Organisation.objects.all(),
         field_name="organisation__slug",
         to_field_name="slug",
+        distinct=False,
         label=_("Organisation"),
     )
-    country = django_filters.MultipleChoiceFilter(choices=countries, label=_("Country"))
+    country = django_filters.MultipleChoiceFilter(choices=countries, distinct=False, label=_("Country"))
     status = django_filters.ChoiceFilter(
         # Own context: French agrees these with the plural "offres d'emploi" (a card says "Closed").
         choices=[

@@ -1,0 +1,204 @@
+"""The page benchmark at one scale: gunicorn on loopback, wrk against the floor and each page, in rounds.
+
+Every round runs each endpoint for the same time, floor first; the reported numbers are the medians of the
+rounds, so a burst of other work on the machine moves one round, not the result.
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from statistics import median
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT_LUA = Path(__file__).with_name("report.lua")
+GUNICORN_WORKERS = 2
+MEDIANS = ("rps", "p50_ms", "p95_ms", "p99_ms")
+SEARCHES = (
+    ("nl", "klimaat"),
+    ("fr", "santé"),
+    ("en", "logistics"),
+    ("nl", "juridische zaken"),
+    ("en", "Kinshasa"),
+    ("fr", "protection de l'enfance"),
+    ("en", '"food security"'),
+    ("nl", "UNICEF"),
+)
+TWO_FACETS = (
+    "programme=jpo&country=CD",
+    "programme=nato-staff&country=BE",
+    "programme=asylum-migration&organisation=dvz",
+    "programme=jpo&organisation=unicef",
+)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    label: str
+    paths: tuple[str, ...]
+
+
+def endpoints(scale):
+    # Spread over the whole catalogue (7919 is prime, so k * 7919 mod scale visits distinct rows): a fifth
+    # open, the rest the archive, as users reach them from search engines and old links.
+    details = tuple(f"/nl/vacancies/bench-{k * 7919 % scale}/" for k in range(min(200, scale)))
+    return (
+        Endpoint("floor", "floor: fixed bytes, no database", ("/bench/floor",)),
+        Endpoint("list", "list, default filters, facet counts", ("/nl/vacancies/",)),
+        Endpoint("list_facets", "list, two facets", tuple(f"/nl/vacancies/?{q}" for q in TWO_FACETS)),
+        Endpoint("search", "search q", tuple(f"/{lang}/vacancies/?q={quote(q)}" for lang, q in SEARCHES)),
+        Endpoint("detail", "detail page", details),
+        Endpoint("api", "API list", ("/api/v1/vacancies/",)),
+    )
+
+
+def service_env(**values):
+    """The environment of a child process: ours without the site's settings, plus `values`."""
+    site_settings = ("DJANGO_", "DATABASE_", "EMAIL_", "REDIS_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(site_settings)}
+    env["DJANGO_SECRET_KEY"] = os.environ.get("DJANGO_SECRET_KEY") or "bench-only-not-secret"
+    env["LOG_LEVEL"] = "WARNING"
+    env.update(values)
+    return env
+
+
+def free_port():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the bench settings (the site plus the floor view), in its own process group."""
+
+    def __init__(self, *, database_url, redis_url, log_path):
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log_path = log_path
+        env = service_env(
+            DJANGO_SETTINGS_MODULE="tests.bench.settings", DATABASE_URL=database_url, REDIS_URL=redis_url
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "jobboard.wsgi:application",
+             "--workers", str(GUNICORN_WORKERS), "--bind", f"127.0.0.1:{self.port}",
+             "--log-level", "warning"],
+            cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                self.get("/bench/floor")
+                return
+            except (OSError, urllib.error.URLError):
+                if self.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}") from None
+                time.sleep(0.2)
+
+    def get(self, path):
+        """Status and body size of one request (the Host header is the loopback address, as wrk sends)."""
+        try:
+            with urllib.request.urlopen(self.base + path, timeout=30) as response:
+                return response.status, len(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, len(error.read())
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def wrk(base, paths, *, seconds, connections):
+    """One wrk run over `paths`; returns throughput, latency percentiles (ms) and errors."""
+    with tempfile.NamedTemporaryFile("w", suffix=".paths") as paths_file:
+        paths_file.write("\n".join(paths) + "\n")
+        paths_file.flush()
+        completed = subprocess.run(
+            ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
+             "--timeout", "10s", "-s", str(REPORT_LUA), base],
+            env={**os.environ, "BENCH_PATHS": paths_file.name}, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    summary = json.loads([line for line in completed.stdout.splitlines() if line.startswith("{")][-1])
+    latency = summary["latency_us"]
+    return {
+        "requests": summary["requests"],
+        "rps": summary["requests"] / (summary["duration_us"] / 1e6),
+        "p50_ms": latency["p50"] / 1000,
+        "p95_ms": latency["p95"] / 1000,
+        "p99_ms": latency["p99"] / 1000,
+        "errors": sum(summary["errors"].values()),
+    }
+
+
+def drain(server, seconds=30):
+    """Wait until the server answers the floor at once again: requests wrk left in flight have finished."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        server.get("/bench/floor")
+        if time.perf_counter() - started < 0.01:
+            return
+        time.sleep(0.2)
+
+
+def check_paths(server, endpoint):
+    """Every path answers 200 before it is measured (a fast 404 would flatter the numbers)."""
+    sizes = []
+    for path in endpoint.paths:
+        status, size = server.get(path)
+        if status != 200:
+            raise RuntimeError(f"{endpoint.name}: GET {path} answered {status}")
+        sizes.append(size)
+    return round(median(sizes))
+
+
+def run(*, scale, database_url, redis_url, seconds, rounds, connections, log_dir, say):
+    """Measure every endpoint at one scale. Returns {endpoint name: medians over the rounds}."""
+    server = Server(
+        database_url=database_url, redis_url=redis_url, log_path=log_dir / f"gunicorn-{scale}.log"
+    )
+    try:
+        chosen = endpoints(scale)
+        sizes = {endpoint.name: check_paths(server, endpoint) for endpoint in chosen}
+        for endpoint in chosen:  # warm the workers' caches and PostgreSQL's buffers
+            wrk(server.base, endpoint.paths, seconds=1, connections=connections)
+        runs = {endpoint.name: [] for endpoint in chosen}
+        for round_number in range(1, rounds + 1):
+            for endpoint in chosen:
+                drain(server)  # a slow page's last requests must not weigh on the next measurement
+                runs[endpoint.name].append(
+                    wrk(server.base, endpoint.paths, seconds=seconds, connections=connections)
+                )
+                last = runs[endpoint.name][-1]
+                say(
+                    f"  {scale:>7,} vacancies, round {round_number}/{rounds}: {endpoint.name:<12} "
+                    f"{last['rps']:8.1f} req/s  p50 {last['p50_ms']:6.1f} ms  p95 {last['p95_ms']:6.1f} ms"
+                )
+    finally:
+        server.stop()
+    return {
+        endpoint.name: {
+            "label": endpoint.label,
+            "paths": len(endpoint.paths),
+            "response_bytes": sizes[endpoint.name],
+            "requests": sum(r["requests"] for r in runs[endpoint.name]),
+            "errors": sum(r["errors"] for r in runs[endpoint.name]),
+            **{key: median(r[key] for r in runs[endpoint.name]) for key in MEDIANS},
+        }
+        for endpoint in chosen
+    }
