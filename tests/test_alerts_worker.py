@@ -69,7 +69,7 @@ def start_worker(settings, smtp_sink, tmp_path):
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "SITE_URL": "http://testserver",
         "ALERTS_BATCH_SIZE": "50",
-        "ALERTS_CLAIM_LEASE_SECONDS": "4",
+        "ALERTS_CLAIM_LEASE_SECONDS": "8",  # long enough for a batch on a loaded machine
         "ALERTS_PENDING_GRACE_SECONDS": "2",
         "ALERTS_SWEEP_SECONDS": "1",
     }
