@@ -7,8 +7,10 @@ import shutil
 import signal
 import smtplib
 import subprocess
+import tempfile
 import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from django.db import close_old_connections
@@ -159,3 +161,96 @@ def test_a_worker_killed_again_and_again_loses_and_repeats_nothing(start_worker,
     assert exactly_once(smtp_sink, addresses) == (True, {})
     close_old_connections()
     assert AlertDelivery.objects.filter(status="sent").count() == 10_000
+
+
+class PrivatePostgres:
+    """A PostgreSQL cluster of this test's own (initdb in a temporary folder), to restart at will."""
+
+    def __init__(self, folder):
+        self.bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+        self.data = folder / "pgdata"
+        self.port = free_port()
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/jobboard"
+
+    def _as_postgres(self, *command):
+        command = ["runuser", "-u", "postgres", "--", *map(str, command)]
+        return subprocess.run(command, check=True, capture_output=True)
+
+    def start(self):
+        self.data.mkdir()
+        shutil.chown(self.data, "postgres")
+        shutil.chown(self.data.parent, "postgres")
+        self._as_postgres(self.bin / "initdb", "-D", self.data, "-U", "postgres", "--auth=trust")
+        self._pg_ctl("start")
+        self._as_postgres(self.bin / "createdb", "-h", "127.0.0.1", "-p", self.port, "jobboard")
+
+    def _pg_ctl(self, action):
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.data}"
+        # The server writes to its own log: it must not keep our pipes open after pg_ctl returns.
+        log = self.data.parent / "server.log"
+        self._as_postgres(
+            self.bin / "pg_ctl", "-D", self.data, "-l", log, "-w", "-m", "fast", "-o", options, action
+        )
+
+    def restart(self):
+        self._pg_ctl("restart")
+
+    def stop(self):
+        self._pg_ctl("stop")
+
+
+@pytest.fixture
+def private_postgres():
+    # Not under pytest's tmp_path: the postgres user must be able to reach the folder.
+    folder = Path(tempfile.mkdtemp(prefix="jobboard-pg-"))
+    folder.chmod(0o755)
+    server = PrivatePostgres(folder)
+    server.start()
+    yield server
+    server.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+SETUP = """
+from programmes.models import Programme
+from applications.models import Subscriber
+from vacancies.models import Call, Organisation, Vacancy
+from django.utils import timezone
+import datetime as dt
+jpo = Programme.objects.create(slug="jpo", name_nl="JPO", sponsor="DGD", summary_nl="JPO")
+org = Organisation.objects.create(name="UNICEF", acronym="UNICEF", slug="unicef", kind="un-agency")
+subscribers = Subscriber.objects.bulk_create(
+    Subscriber(email=f"person{i}@example.org", language="en", status="confirmed") for i in range(COUNT))
+Subscriber.programmes.through.objects.bulk_create(
+    Subscriber.programmes.through(subscriber_id=s.pk, programme_id=jpo.pk) for s in subscribers)
+now = timezone.now()
+call = Call.objects.create(programme=jpo, title_nl="JPO call", slug="jpo-call", year=now.year,
+    opens_at=now - dt.timedelta(hours=1), closes_at=now + dt.timedelta(days=20))
+Vacancy.objects.create(title_nl="Officer", slug="officer", programme=jpo, organisation=org, call=call,
+    city="Kigali", country="RW", summary_nl="x", description_nl="x", contract_type="fixed-term",
+    apply_url="https://example.org")
+"""
+
+
+def test_a_database_restart_during_a_fan_out_loses_and_repeats_nothing(
+    private_postgres, start_worker, smtp_sink, settings
+):
+    count = 3000
+    on_private = {"DATABASE_URL": private_postgres.url}
+    for args in (("migrate", "-v0"), ("shell", "-c", SETUP.replace("COUNT", str(count)))):
+        done = manage(settings, *args, **on_private)
+        assert done.returncode == 0, done.stderr[-2000:]
+    worker = start_worker(**on_private)
+
+    publish = "from vacancies import models, services; services.call_publish(call=models.Call.objects.get())"
+    assert manage(settings, "shell", "-c", publish, **on_private).returncode == 0
+    assert smtp_sink.wait_for(lambda: len(smtp_sink.messages) >= 500, timeout=120), worker.log()[-2000:]
+    private_postgres.restart()
+    assert len(smtp_sink.messages) < count, "the fan-out finished before the restart: nothing was tested"
+
+    addresses = [f"person{i}@example.org" for i in range(count)]
+    assert smtp_sink.wait_for(lambda: len(set(smtp_sink.recipients())) == count, timeout=240), worker.log()[
+        -3000:
+    ]
+    time.sleep(3)
+    assert exactly_once(smtp_sink, addresses) == (True, {})
