@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.debug import SafeExceptionReporterFilter
 
 from applications import tokens, views
@@ -140,3 +140,17 @@ def test_unconfirmed_subscriptions_do_not_outlive_their_week(client, mailoutbox)
 
     assert erase_unconfirmed.delay().get() == 1  # the periodic task itself
     assert_address_nowhere(ADDRESS.lower())
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_the_data_retention_page_speaks_each_language(client, language):
+    english = "Your data and how long we keep it"
+    with translation.override(language):
+        heading = translation.gettext(english)
+
+    response = client.get(f"/{language}/privacy/")
+
+    assert response.status_code == 200
+    assert (heading != english) == (language != "en")  # translated where the page is not English
+    assert f"<h1>{heading}</h1>" in response.text
+    assert f'href="/{language}/privacy/"' in response.text  # linked from every page's footer
