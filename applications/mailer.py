@@ -51,8 +51,13 @@ class SmtpTransport:
         self._connect()
         return self
 
-    def __exit__(self, *exc):
-        self._close()
+    def __exit__(self, exc_type, *exc):
+        if exc_type is None:
+            self._close()
+        else:
+            # Perhaps in the middle of a message: QUIT would be read as its text. Dropping the connection
+            # makes the server discard the unfinished message.
+            self.smtp.close()
 
     def _connect(self):
         timeout = getattr(settings, "EMAIL_TIMEOUT", None) or 30

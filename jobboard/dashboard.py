@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q
 
 from applications.models import AlertDelivery, Subscriber
 from programmes.models import Programme
+from programmes.translation import localized
 from vacancies.models import Call, PublicationStatus, Vacancy
 
 
@@ -24,7 +25,9 @@ def calls_overview():
     alerts = defaultdict(dict)
     for call_id, status, n in AlertDelivery.objects.values_list("call_id", "status").annotate(n=Count("pk")):
         alerts[call_id][status] = n
-    vacancies = Vacancy.objects.with_state().select_related("organisation").order_by("-positions", "title")
+    vacancies = (
+        Vacancy.objects.with_state().select_related("organisation").order_by("-positions", localized("title"))
+    )
     calls = (
         Call.objects.exclude(status=PublicationStatus.CANCELLED)
         .select_related("programme")

@@ -7,7 +7,7 @@ from vacancies import views as vacancy_views
 from vacancies.sitemaps import sitemaps
 from vacancies.urls import api_patterns, programme_patterns
 
-from .views import healthz, robots_txt
+from .views import healthz, privacy, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -30,4 +30,5 @@ urlpatterns += i18n_patterns(
     # Programme pages list open calls, so their views live in vacancies (programmes <- vacancies).
     path("programmes/", include(programme_patterns)),
     path("alerts/", include("applications.urls")),
+    path("privacy/", privacy, name="privacy"),
 )

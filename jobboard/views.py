@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -43,3 +44,12 @@ def robots_txt(request):
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     lines = ["User-agent: *", "Allow: /", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def privacy(request):
+    """What the site keeps about whom, why and for how long (the data-retention page)."""
+    return render(
+        request,
+        "pages/privacy.html",
+        {"confirmation_days": settings.ALERTS_CONFIRMATION_DAYS, "lockout_hours": settings.AXES_COOLOFF_TIME},
+    )

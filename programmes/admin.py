@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.db import models
+from translated_fields.admin import TranslatedFieldAdmin
 
 from .models import ContractTerms, CountryGroup, EligibilityRule, Programme, SelectionStep
+from .translation import columns
 
 
-class SuperuserEdits:
+class SuperuserEdits(TranslatedFieldAdmin):
     """Programmes and their rules decide who may apply: only superusers change them; staff may look.
 
     Serves model admins and inlines alike (`obj` is optional for both).
@@ -38,8 +40,8 @@ class EligibilityRuleInline(SuperuserEdits, admin.StackedInline):
 class ProgrammeAdmin(SuperuserEdits, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "slug", "sponsor", "order"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
+    search_fields = [*columns("name"), "slug"]
+    prepopulated_fields = {"slug": ["name_nl"]}
     inlines = [ContractTermsInline, EligibilityRuleInline, SelectionStepInline]
 
 
@@ -53,4 +55,4 @@ class CountryGroupAdmin(SuperuserEdits, admin.ModelAdmin):
 class EligibilityRuleAdmin(SuperuserEdits, admin.ModelAdmin):
     list_display = ["code", "programme", "kind", "parameters", "order"]
     list_filter = ["programme", "kind"]
-    search_fields = ["code", "explanation"]
+    search_fields = ["code", *columns("explanation")]

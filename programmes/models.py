@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from .translation import require_one, translated
+
 
 class Education(models.TextChoices):
     """Levels in increasing order; comparisons use `Education.rank`."""
@@ -22,18 +24,18 @@ class Education(models.TextChoices):
 
 class Programme(models.Model):
     slug = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = translated(models.CharField(_("name"), max_length=200))
     sponsor = models.CharField(
         _("sponsor"), max_length=200, help_text=_("Who funds or organises the scheme.")
     )
-    summary = models.TextField(_("summary"))
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    how_to_apply = models.TextField(_("how to apply"), blank=True, help_text=_("Markdown."))
+    summary = translated(models.TextField(_("summary")))
+    description = translated(models.TextField(_("description"), help_text=_("Markdown.")))
+    how_to_apply = translated(models.TextField(_("how to apply"), help_text=_("Markdown.")))
     website = models.URLField(_("website"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
-        ordering = ["order", "name"]
+        ordering = ["order", "slug"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
 
@@ -43,6 +45,9 @@ class Programme(models.Model):
     def get_absolute_url(self):
         return reverse("programmes:detail", kwargs={"slug": self.slug})
 
+    def clean(self):
+        require_one(self, "name", "summary")
+
     def natural_key(self):
         return (self.slug,)
 
@@ -50,10 +55,10 @@ class Programme(models.Model):
 class SelectionStep(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="selection_steps")
     order = models.PositiveSmallIntegerField(_("order"))
-    title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    duration = models.CharField(
-        _("duration"), max_length=100, blank=True, help_text=_("For example “2 weeks”.")
+    title = translated(models.CharField(_("title"), max_length=200))
+    description = translated(models.TextField(_("description")))
+    duration = translated(
+        models.CharField(_("duration"), max_length=100, help_text=_("For example “2 weeks”."))
     )
 
     class Meta:
@@ -67,22 +72,25 @@ class SelectionStep(models.Model):
     def __str__(self):
         return f"{self.order}. {self.title}"
 
+    def clean(self):
+        require_one(self, "title")
+
 
 class ContractTerms(models.Model):
     programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="contract_terms")
     initial_term_months = models.PositiveSmallIntegerField(_("initial term (months)"), null=True, blank=True)
-    renewal = models.TextField(_("renewal"), blank=True)
+    renewal = translated(models.TextField(_("renewal")))
     maximum_total_months = models.PositiveSmallIntegerField(
         _("maximum in total (months)"), null=True, blank=True
     )
-    salary_basis = models.TextField(_("salary basis"), blank=True)
+    salary_basis = translated(models.TextField(_("salary basis")))
     salary_currency = models.CharField(
         _("salary currency"), max_length=3, blank=True, help_text=_("ISO 4217.")
     )
-    pension = models.TextField(_("pension"), blank=True)
-    secondment = models.TextField(_("secondment"), blank=True)
-    conversion = models.TextField(_("conversion"), blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    pension = translated(models.TextField(_("pension")))
+    secondment = translated(models.TextField(_("secondment")))
+    conversion = translated(models.TextField(_("conversion")))
+    notes = translated(models.TextField(_("notes")))
 
     class Meta:
         verbose_name = _("contract terms")
@@ -123,7 +131,9 @@ class EligibilityRule(models.Model):
     code = models.SlugField(_("code"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    explanation = models.TextField(_("explanation"), help_text=_("Shown to candidates next to the result."))
+    explanation = translated(
+        models.TextField(_("explanation"), help_text=_("Shown to candidates next to the result."))
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -140,9 +150,16 @@ class EligibilityRule(models.Model):
     def clean(self):
         from .eligibility import validate_parameters
 
+        errors = {}
+        try:
+            require_one(self, "explanation")
+        except ValidationError as error:
+            errors.update(error.message_dict)
         if self.kind:
             known_groups = set(CountryGroup.objects.values_list("slug", flat=True))
             try:
                 validate_parameters(self.kind, self.parameters, known_groups=known_groups)
             except ValidationError as error:
-                raise ValidationError({"parameters": error.messages}) from None
+                errors["parameters"] = error.messages
+        if errors:
+            raise ValidationError(errors)

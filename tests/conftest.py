@@ -102,3 +102,24 @@ def staff_groups(db):
     from django.apps import apps
 
     import_module("vacancies.migrations.0004_staff_groups").create_groups(apps, None)
+
+
+@pytest.fixture
+def start_worker(settings, smtp_sink, tmp_path):
+    """Starts real Celery workers (`tests.workers.Worker`) that send to `smtp_sink`; stops them after."""
+    import redis
+
+    from tests.workers import Worker, service_env
+
+    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no task left over from another run
+    env = service_env(settings, EMAIL_URL=f"smtp://127.0.0.1:{smtp_sink.port}")
+    workers = []
+
+    def start(name="worker", **overrides):
+        """A worker named `name`; `overrides` change its environment (another broker, say)."""
+        workers.append(Worker(env | overrides, tmp_path / f"{name}.log", name))
+        return workers[-1]
+
+    yield start
+    for worker in workers:
+        worker.stop()

@@ -11,11 +11,13 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Programme
         django_get_or_create = ["slug"]
+        # Texts are written in Dutch (the default language) unless a test names another column.
+        rename = {"name": "name_nl", "summary": "summary_nl"}
 
     slug = factory.Sequence(lambda n: f"programme-{n}")
-    name = factory.Sequence(lambda n: f"Programme {n}")
+    name_nl = factory.Sequence(lambda n: f"Programme {n}")
     sponsor = "FOD Buitenlandse Zaken"
-    summary = "A recruitment scheme."
+    summary_nl = "A recruitment scheme."
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -32,9 +34,10 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 class CallFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Call
+        rename = {"title": "title_nl"}
 
     programme = factory.SubFactory(ProgrammeFactory)
-    title = factory.Sequence(lambda n: f"Call {n}")
+    title_nl = factory.Sequence(lambda n: f"Call {n}")
     slug = factory.Sequence(lambda n: f"call-{n}")
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=5))
@@ -48,15 +51,16 @@ class VacancyFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Vacancy
+        rename = {"title": "title_nl", "summary": "summary_nl", "description": "description_nl"}
 
-    title = factory.Sequence(lambda n: f"Programme Officer {n}")
+    title_nl = factory.Sequence(lambda n: f"Programme Officer {n}")
     slug = factory.Sequence(lambda n: f"vacancy-{n}")
     programme = factory.SubFactory(ProgrammeFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     city = "Brussels"
     country = "BE"
-    summary = "Support the programme team."
-    description = "Work with partners."
+    summary_nl = "Support the programme team."
+    description_nl = "Work with partners."
     contract_type = Vacancy.ContractType.FIXED_TERM
     apply_url = "https://careers.example.org/apply"
     opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=3))

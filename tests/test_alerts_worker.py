@@ -1,13 +1,8 @@
 """End to end with the real parts: Redis broker, Celery worker processes, an SMTP server on loopback."""
 
-import os
 import re
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -19,69 +14,6 @@ from vacancies import services as catalogue
 from vacancies.models import PublicationStatus
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parent.parent
-
-
-class Worker:
-    """`celery worker -B` in its own process group, so a test can SIGKILL all of it at once."""
-
-    def __init__(self, env, log_path, name):
-        self.log_path = log_path
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "-B", "-s", str(log_path) + ".beat",
-             "-n", f"{name}@%h", "--concurrency=2", "--without-mingle", "--without-gossip", "-l", "info"],
-            cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while " ready." not in self.log():
-            assert self.process.poll() is None and time.monotonic() < deadline, self.log()[-3000:]
-            time.sleep(0.1)
-
-    def log(self):
-        return self.log_path.read_text(errors="replace")
-
-    def kill(self):
-        os.killpg(self.process.pid, signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
-
-
-@pytest.fixture
-def start_worker(settings, smtp_sink, tmp_path):
-    import redis
-
-    redis.Redis.from_url(settings.REDIS_URL).flushdb()  # no task left over from another run
-    db = settings.DATABASES["default"]
-    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))},
-        "DATABASE_URL": f"postgres://{credentials}@{host}:{port}/{db['NAME']}",  # the test database
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_sink.port}",
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
-        "SITE_URL": "http://testserver",
-        "ALERTS_BATCH_SIZE": "50",
-        "ALERTS_CLAIM_LEASE_SECONDS": "4",
-        "ALERTS_PENDING_GRACE_SECONDS": "2",
-        "ALERTS_SWEEP_SECONDS": "1",
-    }
-    workers = []
-
-    def start(name="worker"):
-        workers.append(Worker(env, tmp_path / f"{name}.log", name))
-        return workers[-1]
-
-    yield start
-    for worker in workers:
-        worker.stop()
 
 
 @pytest.fixture

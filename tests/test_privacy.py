@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.test import RequestFactory
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.debug import SafeExceptionReporterFilter
 
 from applications import tokens, views
@@ -138,5 +138,19 @@ def test_unconfirmed_subscriptions_do_not_outlive_their_week(client, mailoutbox)
     client.post("/en/alerts/", {"email": ADDRESS, "programmes": ["jpo"], "language": "en", "consent": "on"})
     Subscriber.objects.update(created_at=timezone.now() - dt.timedelta(days=7, minutes=1))
 
-    assert erase_unconfirmed.delay().get() == 1  # the periodic task itself
+    assert erase_unconfirmed() == 1  # the periodic task itself, run here
     assert_address_nowhere(ADDRESS.lower())
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_the_data_retention_page_speaks_each_language(client, language):
+    english = "Your data and how long we keep it"
+    with translation.override(language):
+        heading = translation.gettext(english)
+
+    response = client.get(f"/{language}/privacy/")
+
+    assert response.status_code == 200
+    assert (heading != english) == (language != "en")  # translated where the page is not English
+    assert f"<h1>{heading}</h1>" in response.text
+    assert f'href="/{language}/privacy/"' in response.text  # linked from every page's footer

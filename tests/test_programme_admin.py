@@ -23,7 +23,7 @@ def add_rule(admin_client, programme, kind, parameters):
             "code": "rule",
             "kind": kind,
             "parameters": parameters,
-            "explanation": "Why",
+            "explanation_nl": "Why",
             "order": 1,
         },
         headers={"accept-language": "en"},

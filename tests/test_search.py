@@ -74,7 +74,7 @@ def test_search_uses_the_gin_index():
         f.attname: getattr(template, f.attname) for f in Vacancy._meta.concrete_fields if not f.primary_key
     }
     Vacancy.objects.bulk_create(
-        Vacancy(**fields | {"slug": f"bulk-{i}", "title": f"Administrative assistant {i}"})
+        Vacancy(**fields | {"slug": f"bulk-{i}", "title_nl": f"Administrative assistant {i}"})
         for i in range(2000)
     )
     VacancyFactory(title="Hydrogeologist")

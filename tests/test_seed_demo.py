@@ -98,7 +98,7 @@ def test_the_eighteen_jpo_partner_organisations_are_un_agencies(seeded):
 
 def test_the_first_asylum_wave_has_the_headcounts_of_the_source(seeded):
     wave = Call.objects.get(slug="asiel-migratie-golf-1")
-    headcounts = dict(wave.vacancies.values_list("title").annotate(n=Sum("positions")))
+    headcounts = dict(wave.vacancies.values_list("title_nl").annotate(n=Sum("positions")))
 
     assert headcounts["Veiligheidsbegeleiders"] == 55
     assert headcounts["Migration en Protection Officers"] == 85

@@ -7,6 +7,8 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from applications.models import AlertDelivery, Subscriber
 from programmes.markup import render_markdown
@@ -105,9 +107,9 @@ def test_an_editor_cannot_change_what_candidates_already_see(editor):
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [
-        ({"description": ""}, "Add a description."),
+        ({"description_nl": ""}, "Add a description."),
         ({"apply_url": "http://careers.example.org/apply"}, "must start with https://"),
-        ({"apply_url": "", "apply_instructions": ""}, "Give an https apply link or instructions"),
+        ({"apply_url": "", "apply_instructions_nl": ""}, "Give an https apply link or instructions"),
     ],
 )
 def test_publishing_refuses_an_incomplete_vacancy_and_says_why(publisher, changes, problem):
@@ -145,8 +147,10 @@ def test_duplicating_a_call_makes_a_draft_with_draft_copies_of_its_vacancies(edi
     run_action(editor, "call", "duplicate", [call])
 
     copy = Call.objects.exclude(pk=call.pk).get()
-    assert copy.status == DRAFT and copy.slug == f"{call.slug}-copy" and copy.title.endswith("(copy)")
-    assert list(copy.vacancies.values_list("status", "title")) == [(DRAFT, "JPO Health Officer")]
+    with translation.override("nl"):  # the call's title is Dutch: so is the mark of the copy
+        assert copy.title_nl == _("%(title)s (copy)") % {"title": call.title_nl}
+    assert copy.status == DRAFT and copy.slug == f"{call.slug}-copy" and copy.title_en == ""
+    assert list(copy.vacancies.values_list("status", "title_nl")) == [(DRAFT, "JPO Health Officer")]
     assert Vacancy.objects.count() == 2 and Vacancy.objects.values("slug").distinct().count() == 2
 
 
@@ -205,7 +209,7 @@ def test_guessing_a_staff_password_is_locked_out(client):
     staff("publisher", "Publishers")
     login = reverse("admin:login")
 
-    for _ in range(5):
+    for _attempt in range(5):
         client.post(login, {"username": "publisher", "password": "wrong"})
     locked = client.post(login, {"username": "publisher", "password": "a-long-enough-password-42"})
 

@@ -13,6 +13,9 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from translated_fields.admin import TranslatedFieldAdmin
+
+from programmes.translation import columns
 
 from . import services
 from .jsonld import job_posting
@@ -42,7 +45,7 @@ def _workflow_action(step, permission, description):
     return action
 
 
-class WorkflowAdmin(admin.ModelAdmin):
+class WorkflowAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
     """Publish, close, cancel and duplicate, as actions and as buttons; subclasses name the services."""
 
     change_form_template = "admin/vacancies/workflow_change_form.html"
@@ -145,21 +148,22 @@ class WorkflowAdmin(admin.ModelAdmin):
         raise NotImplementedError
 
 
-class VacancyInline(admin.StackedInline):
+class VacancyInline(TranslatedFieldAdmin, admin.StackedInline):
     """The vacancies of a call, with what publishing needs; the rest is on each vacancy's own page."""
 
     model = Vacancy
     fields = [
-        ("title", "slug"),
+        *columns("title"),
+        "slug",
         ("organisation", "positions", "contract_type"),
         ("city", "country"),
-        "summary",
-        "description",
+        *columns("summary"),
+        *columns("description"),
         "apply_url",
         "status",
     ]
     readonly_fields = ["status"]
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": ["title_nl"]}
     autocomplete_fields = ["organisation"]
     formfield_overrides = HTTPS_URLS
     show_change_link = True
@@ -180,9 +184,9 @@ class CallAdmin(WorkflowAdmin):
     ]
     list_filter = ["status", "programme", "year"]
     list_select_related = ["programme", "published_by"]
-    search_fields = ["title", "slug"]
+    search_fields = [*columns("title"), "slug"]
     date_hierarchy = "closes_at"
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": ["title_nl"]}
     autocomplete_fields = ["programme"]
     readonly_fields = [*WorkflowAdmin.readonly_fields, "opened_notified_at"]
     inlines = [VacancyInline]
@@ -227,19 +231,36 @@ class VacancyAdmin(WorkflowAdmin):
     ]
     list_filter = ["status", "programme", "contract_type", "reserved_for", "organisation__kind"]
     list_select_related = ["organisation", "programme", "call"]
-    search_fields = ["title", "reference", "slug", "city", "organisation__name", "organisation__acronym"]
+    search_fields = [
+        *columns("title"),
+        "reference",
+        "slug",
+        "city",
+        "organisation__name",
+        "organisation__acronym",
+    ]
     autocomplete_fields = ["programme", "organisation", "call"]
     date_hierarchy = "closes_at"
-    prepopulated_fields = {"slug": ["title"]}
+    prepopulated_fields = {"slug": ["title_nl"]}
     fieldsets = [
-        (None, {"fields": ["title", "slug", "reference", "programme", "organisation", "call", "unit"]}),
+        (
+            None,
+            {"fields": [*columns("title"), "slug", "reference", "programme", "organisation", "call", "unit"]},
+        ),
         (
             gettext_lazy("Place and terms"),
             {"fields": ["city", "country", "grade", "positions", "contract_type"]},
         ),
         (
             gettext_lazy("Text (Markdown)"),
-            {"fields": ["summary", "description", "essential_requirements", "desirable_requirements"]},
+            {
+                "fields": [
+                    *columns("summary"),
+                    *columns("description"),
+                    *columns("essential_requirements"),
+                    *columns("desirable_requirements"),
+                ]
+            },
         ),
         (
             gettext_lazy("Requirements other than the programme's"),
@@ -252,7 +273,10 @@ class VacancyAdmin(WorkflowAdmin):
                 ]
             },
         ),
-        (gettext_lazy("Applying"), {"fields": ["apply_url", "apply_instructions", "opens_at", "closes_at"]}),
+        (
+            gettext_lazy("Applying"),
+            {"fields": ["apply_url", *columns("apply_instructions"), "opens_at", "closes_at"]},
+        ),
         (gettext_lazy("Publication"), {"fields": ["status", "published_at", "published_by"]}),
     ]
     steps = {

@@ -1,6 +1,7 @@
 """Read-only JSON API (/api/v1/). It reads no cookies and changes nothing, so it needs no CSRF token."""
 
 import json
+from functools import wraps
 
 from django.conf import settings
 from django.http import Http404, JsonResponse
@@ -36,9 +37,19 @@ def _page_url(request, number):
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
-def vacancy_summary(vacancy, request, language):
-    with translation.override(language):
-        url = request.build_absolute_uri(reverse("vacancies:detail", kwargs={"slug": vacancy.slug}))
+def in_accept_language(view):
+    """Texts and links in the language of Accept-Language (the API reads no cookie)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with translation.override(_language(request)):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def vacancy_summary(vacancy, request):
+    url = request.build_absolute_uri(reverse("vacancies:detail", kwargs={"slug": vacancy.slug}))
     return {
         "id": vacancy.pk,
         "slug": vacancy.slug,
@@ -59,6 +70,7 @@ def _error(status, errors):
 
 
 @require_GET
+@in_accept_language
 def vacancy_list(request):
     filterset = selectors.vacancy_list(filters=request.GET)
     if filterset.errors:
@@ -66,21 +78,22 @@ def vacancy_list(request):
     result = paginate(filterset.qs, request.GET.get("page"), settings.API_PAGE_SIZE)
     if result.error:
         return _error(result.status, {"page": [result.error]})
-    page, language = result.page, _language(request)
+    page = result.page
     return JsonResponse(
         {
             "count": page.paginator.count,
             "next": _page_url(request, page.next_page_number()) if page.has_next() else None,
             "previous": _page_url(request, page.previous_page_number()) if page.has_previous() else None,
-            "results": [vacancy_summary(v, request, language) for v in page.object_list],
+            "results": [vacancy_summary(v, request) for v in page.object_list],
         }
     )
 
 
 @require_GET
+@in_accept_language
 def vacancy_detail(request, slug):
     vacancy = selectors.vacancy_detail(slug=slug)
-    data = vacancy_summary(vacancy, request, _language(request))
+    data = vacancy_summary(vacancy, request)
     data.update(
         {
             "reference": vacancy.reference,

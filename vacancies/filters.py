@@ -1,5 +1,8 @@
 """The catalogue's filters, shared by the list page, the Atom feed and the JSON API."""
 
+import operator
+from functools import reduce
+
 import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
@@ -10,6 +13,7 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from programmes.models import Programme
+from programmes.translation import columns, localized
 
 from .models import Organisation, Vacancy, VacancyQuerySet
 
@@ -81,10 +85,13 @@ class VacancyFilter(django_filters.FilterSet):
             return queryset.filter(search_vector=query)
         # SQLite (the embedded setup): every word must appear somewhere.
         for word in value.split():
+            in_any_language = [
+                Q(**{f"{column}__icontains": word})
+                for name in ("title", "summary", "description")
+                for column in columns(name)
+            ]
             queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(description__icontains=word)
+                reduce(operator.or_, in_any_language)
                 | Q(reference__icontains=word)
                 | Q(city__icontains=word)
                 | Q(organisation__name__icontains=word)
@@ -104,7 +111,7 @@ class VacancyFilter(django_filters.FilterSet):
         if value == "newest":
             return queryset.order_by(F("published_at").desc(nulls_last=True), "pk")
         if value == "title":
-            return queryset.order_by("title", "pk")
+            return queryset.order_by(localized("title"), "pk")
         if self.form.cleaned_data.get("status") == "closed":
             return queryset.order_by(F("closing_at").desc(nulls_last=True), "pk")
         return queryset.by_closing()

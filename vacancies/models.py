@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from programmes.models import Education, Programme
+from programmes.translation import localized, require_one, translated
 
 
 class PublicationStatus(models.TextChoices):
@@ -67,10 +68,10 @@ class Call(models.Model):
     """A call for candidates under a programme: a JPO call of a year, a Selor round, a recruitment wave."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
-    title = models.CharField(_("title"), max_length=200)
+    title = translated(models.CharField(_("title"), max_length=200))
     slug = models.SlugField(unique=True)
     year = models.PositiveSmallIntegerField(_("year"))
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = translated(models.TextField(_("description"), help_text=_("Markdown.")))
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, help_text=_("Empty: rolling call.")
@@ -102,6 +103,9 @@ class Call(models.Model):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        require_one(self, "title")
 
 
 class VacancyQuerySet(models.QuerySet):
@@ -150,7 +154,7 @@ class VacancyQuerySet(models.QuerySet):
         return self.public().with_state(now).filter(self.closed_q(now))
 
     def by_closing(self):
-        return self.order_by(F("closing_at").asc(nulls_last=True), "title", "pk")
+        return self.order_by(F("closing_at").asc(nulls_last=True), localized("title"), "pk")
 
 
 class Vacancy(models.Model):
@@ -173,7 +177,7 @@ class Vacancy(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = translated(models.CharField(_("title"), max_length=200))
     slug = models.SlugField(max_length=220, unique=True)
     reference = models.CharField(_("reference"), max_length=60, blank=True)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="vacancies")
@@ -184,13 +188,13 @@ class Vacancy(models.Model):
     country = CountryField(_("country"))
     grade = models.CharField(_("grade"), max_length=30, blank=True)
     positions = models.PositiveIntegerField(_("positions"), default=1)
-    summary = models.TextField(_("summary"))
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
-    essential_requirements = models.TextField(
-        _("essential requirements"), blank=True, help_text=_("Markdown.")
+    summary = translated(models.TextField(_("summary")))
+    description = translated(models.TextField(_("description"), help_text=_("Markdown.")))
+    essential_requirements = translated(
+        models.TextField(_("essential requirements"), help_text=_("Markdown."))
     )
-    desirable_requirements = models.TextField(
-        _("desirable requirements"), blank=True, help_text=_("Markdown.")
+    desirable_requirements = translated(
+        models.TextField(_("desirable requirements"), help_text=_("Markdown."))
     )
     required_education = models.CharField(
         _("required education"),
@@ -220,7 +224,7 @@ class Vacancy(models.Model):
     )
     contract_type = models.CharField(_("contract type"), max_length=20, choices=ContractType.choices)
     apply_url = models.URLField(_("apply link"), blank=True)
-    apply_instructions = models.TextField(_("how to apply"), blank=True, help_text=_("Markdown."))
+    apply_instructions = translated(models.TextField(_("how to apply"), help_text=_("Markdown.")))
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True, help_text=_("Empty: as the call."))
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, help_text=_("Empty: as the call.")
@@ -245,7 +249,7 @@ class Vacancy(models.Model):
     objects = VacancyQuerySet.as_manager()
 
     class Meta:
-        ordering = ["title"]
+        ordering = ["slug"]
         indexes = [
             models.Index(fields=["status", "closes_at"]),
             models.Index(fields=["country"]),
@@ -260,3 +264,6 @@ class Vacancy(models.Model):
 
     def get_absolute_url(self):
         return reverse("vacancies:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        require_one(self, "title", "summary")

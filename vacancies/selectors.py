@@ -7,6 +7,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from programmes.models import Programme
+from programmes.translation import columns
 
 from .filters import VacancyFilter
 from .models import Call, Vacancy, VacancyQuerySet
@@ -38,7 +39,7 @@ def vacancy_facets(filterset: VacancyFilter) -> dict:
             "count": by_programme.get(p.slug, 0),
             "selected": p.slug in chosen_programmes,
         }
-        for p in Programme.objects.only("slug", "name")
+        for p in Programme.objects.only("slug", *columns("name"))
     ]
 
     organisation_rows = (

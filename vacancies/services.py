@@ -2,8 +2,10 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from programmes.translation import LANGUAGE_CODES
 
 from .models import Call, PublicationStatus, Vacancy
 from .signals import call_opened
@@ -146,6 +148,16 @@ def _unique_slug(model, slug):
     return candidate
 
 
+def _copy_titles(obj):
+    """Each title that exists, marked as a copy in its own language."""
+    titles = {}
+    for code in LANGUAGE_CODES:
+        if title := getattr(obj, f"title_{code}"):
+            with translation.override(code):
+                titles[f"title_{code}"] = _("%(title)s (copy)") % {"title": title}
+    return titles
+
+
 def _draft_copy(obj, **changes):
     copy = type(obj).objects.get(pk=obj.pk)
     copy.pk = None
@@ -159,17 +171,16 @@ def _draft_copy(obj, **changes):
 
 @transaction.atomic
 def vacancy_duplicate(*, vacancy: Vacancy, by=None, call=None) -> Vacancy:
-    """A draft copy, to reuse a vacancy for a new round."""
-    changes = {"title": vacancy.title if call else _("%(title)s (copy)") % {"title": vacancy.title}}
+    """A draft copy, to reuse a vacancy for a new round (in a copied call, under its own title)."""
     if call is not None:
-        changes["call"] = call
-    return _draft_copy(vacancy, **changes)
+        return _draft_copy(vacancy, call=call)
+    return _draft_copy(vacancy, **_copy_titles(vacancy))
 
 
 @transaction.atomic
 def call_duplicate(*, call: Call, by=None) -> Call:
     """A draft copy of a call with draft copies of its vacancies (the next year's call, say)."""
-    copy = _draft_copy(call, title=_("%(title)s (copy)") % {"title": call.title}, opened_notified_at=None)
+    copy = _draft_copy(call, **_copy_titles(call), opened_notified_at=None)
     for vacancy in call.vacancies.all():
         vacancy_duplicate(vacancy=vacancy, by=by, call=copy)
     return copy

@@ -44,13 +44,13 @@ def autocomplete(page, field_id, text):
 def add_vacancy(page, index, title, organisation, city, country):
     page.click("#vacancies-group .add-row a")
     prefix = f"vacancies-{index}"
-    page.fill(f"#id_{prefix}-title", title)
+    page.fill(f"#id_{prefix}-title_nl", title)
     autocomplete(page, f"id_{prefix}-organisation", organisation)
     page.select_option(f"#id_{prefix}-contract_type", "fixed-term")
     page.fill(f"#id_{prefix}-city", city)
     page.select_option(f"#id_{prefix}-country", country)
-    page.fill(f"#id_{prefix}-summary", f"{title}: support the country office.")
-    page.fill(f"#id_{prefix}-description", "Work with the programme team on **results**.")
+    page.fill(f"#id_{prefix}-summary_nl", f"{title}: support the country office.")
+    page.fill(f"#id_{prefix}-description_nl", "Work with the programme team on **results**.")
     page.fill(f"#id_{prefix}-apply_url", "https://careers.example.org/apply")
 
 
@@ -58,7 +58,7 @@ def test_a_publisher_publishes_a_jpo_call_and_subscribers_are_alerted_once(page,
     sign_in(page, live_server, "publishers")
     page.goto(f"{live_server.url}/admin/vacancies/call/add/")
     autocomplete(page, "id_programme", "Junior Professional Officer")
-    page.fill("#id_title", "JPO call 2026")
+    page.fill("#id_title_nl", "JPO call 2026")
     page.fill("#id_year", str(timezone.localdate().year))
     opens = timezone.localtime() - dt.timedelta(hours=1)
     page.fill("#id_opens_at_0", opens.strftime("%Y-%m-%d"))
@@ -74,7 +74,7 @@ def test_a_publisher_publishes_a_jpo_call_and_subscribers_are_alerted_once(page,
     page.wait_for_selector(".messagelist .success")
     page.get_by_role("button", name="Publish").click()  # a second click changes nothing
 
-    call = Call.objects.get(title="JPO call 2026")
+    call = Call.objects.get(title_nl="JPO call 2026")
     assert call.status == "published" and call.published_by.username == "publishers"
     page.goto(f"{live_server.url}/en/vacancies/?programme=jpo")
     titles = page.locator(".results .card__title").all_inner_texts()
@@ -86,7 +86,7 @@ def test_a_publisher_publishes_a_jpo_call_and_subscribers_are_alerted_once(page,
 def test_an_editor_cannot_publish_from_the_admin(page, live_server, setup):
     programme = ProgrammeFactory(slug="jpo")
     call = Call.objects.create(
-        programme=programme, title="Draft call", slug="draft-call", year=2026, opens_at=timezone.now()
+        programme=programme, title_nl="Draft call", slug="draft-call", year=2026, opens_at=timezone.now()
     )
     sign_in(page, live_server, "editors")
 

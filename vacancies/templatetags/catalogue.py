@@ -1,6 +1,10 @@
 """Template helpers for the candidate pages."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.translation import get_language_info
+
+from programmes.translation import shown_in
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -62,3 +66,17 @@ def og_locale(language):
 @register.simple_tag
 def page_url(query, number):
     return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.simple_tag
+def lang_attr(obj, name):
+    """` lang="nl"` on an element whose text is shown in another language than the page's, else nothing."""
+    code = shown_in(obj, name)
+    return format_html(' lang="{}"', code) if code else ""
+
+
+@register.inclusion_tag("partials/translation_note.html")
+def translation_note(obj, *names):
+    """Says which language a text is shown in when it has no version in the page's language."""
+    codes = sorted({shown_in(obj, name) for name in names} - {""})
+    return {"languages": [get_language_info(code)["name_translated"] for code in codes]}

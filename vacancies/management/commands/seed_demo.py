@@ -19,25 +19,29 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from programmes.models import Programme
+from programmes.translation import LANGUAGE_CODES
 from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 FIXTURES = ("programmes.json", "organisations.json")
 VACANCY_TEXT_FIELDS = (
-    "title",
     "reference",
     "unit",
     "city",
     "country",
     "grade",
-    "summary",
-    "description",
-    "essential_requirements",
-    "desirable_requirements",
     "required_education",
     "reserved_for",
     "contract_type",
     "apply_url",
+)
+# Written in the item's "language"; the other languages are left empty (no translation yet).
+VACANCY_TRANSLATED_FIELDS = (
+    "title",
+    "summary",
+    "description",
+    "essential_requirements",
+    "desirable_requirements",
     "apply_instructions",
 )
 
@@ -94,9 +98,8 @@ class DemoSeeder:
             slug=item["slug"],
             defaults={
                 "programme": programme,
-                "title": fill(item["title"], year),
+                **in_language(item, ("title", "description"), year),
                 "year": year,
-                "description": fill(item.get("description", ""), year),
                 "opens_at": opens_at,
                 "closes_at": self.at_noon(item.get("closes_in_days")),
                 "status": status,
@@ -121,6 +124,7 @@ class DemoSeeder:
             slug=item["slug"],
             defaults={
                 **{field: fill(item.get(field, ""), year) for field in VACANCY_TEXT_FIELDS},
+                **in_language(item, VACANCY_TRANSLATED_FIELDS, year),
                 "programme": programme,
                 "organisation": Organisation.objects.get(slug=item["organisation"]),
                 "call": call,
@@ -135,6 +139,16 @@ class DemoSeeder:
         )
         vacancy.full_clean()
         return created
+
+
+def in_language(item, names, year):
+    """The item's texts in the column of its language, and empty columns for the other languages."""
+    language = item.get("language", settings.LANGUAGE_CODE)
+    return {
+        f"{name}_{code}": fill(item.get(name, ""), year) if code == language else ""
+        for name in names
+        for code in LANGUAGE_CODES
+    }
 
 
 def fill(text, year):

@@ -1,0 +1,67 @@
+"""Real Celery workers for tests: each in its own process group, against the test database."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def service_env(settings, **overrides):
+    """The environment of a process of the site (worker, command) sharing this test's database and broker."""
+    db = settings.DATABASES["default"]
+    credentials = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "EMAIL_"))},
+        "DATABASE_URL": f"postgres://{credentials}@{host}:{port}/{db['NAME']}",  # the test database
+        "REDIS_URL": settings.REDIS_URL,
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "SITE_URL": "http://testserver",
+        "ALERTS_BATCH_SIZE": "50",
+        "ALERTS_CLAIM_LEASE_SECONDS": "8",  # long enough for a batch on a loaded machine
+        "ALERTS_PENDING_GRACE_SECONDS": "2",
+        "ALERTS_SWEEP_SECONDS": "1",
+    } | overrides
+
+
+def manage(settings, *args, **overrides):
+    """Run `manage.py *args` as another process of the site; returns the completed process."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=service_env(settings, **overrides),
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+class Worker:
+    """`celery worker -B` in its own process group, so a test can SIGKILL all of it at once."""
+
+    def __init__(self, env, log_path, name):
+        self.log_path = log_path
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "-B", "-s", str(log_path) + ".beat",
+             "-n", f"{name}@%h", "--concurrency=2", "--without-mingle", "--without-gossip", "-l", "info"],
+            cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while " ready." not in self.log():
+            assert self.process.poll() is None and time.monotonic() < deadline, self.log()[-3000:]
+            time.sleep(0.1)
+
+    def log(self):
+        return self.log_path.read_text(errors="replace")
+
+    def kill(self):
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+    def stop(self):
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.kill()
