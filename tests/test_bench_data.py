@@ -7,12 +7,14 @@ from django.core.management import call_command
 
 from applications.models import Subscriber
 from programmes.models import Programme
+from programmes.translation import columns
 from vacancies.models import Organisation, Vacancy
 
 pytestmark = pytest.mark.django_db
 
-VACANCY_FIELDS = ("slug", "title", "programme__slug", "organisation__slug", "call__slug", "country", "city",
-                  "summary", "description", "opens_at", "closes_at", "status", "published_at")  # fmt: skip
+VACANCY_FIELDS = ("slug", *columns("title"), "programme__slug", "organisation__slug", "call__slug", "country",
+                  "city", *columns("summary"), *columns("description"), "opens_at", "closes_at", "status",
+                  "published_at")  # fmt: skip
 
 
 def generate(vacancies, subscribers):
@@ -79,6 +81,8 @@ def test_the_catalogue_spans_the_programmes_languages_and_generated_organisation
         Programme.objects.values_list("slug", flat=True)
     )
     assert Organisation.objects.filter(slug__startswith="bench-org-").count() == 300
-    descriptions = " ".join(bench_vacancies().values_list("description", flat=True))
-    for heading in ("## Wat doe je?", "## Vos missions", "## What you will do"):  # Dutch, French, English
+    headings = {"nl": "## Wat doe je?", "fr": "## Vos missions", "en": "## What you will do"}
+    for language, heading in headings.items():
+        # Each text sits in the column of its language.
+        descriptions = " ".join(bench_vacancies().values_list(f"description_{language}", flat=True))
         assert heading in descriptions

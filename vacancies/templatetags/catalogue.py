@@ -1,15 +1,14 @@
 """Template helpers for the candidate pages."""
 
 from django import template
-from django.utils.html import format_html
-from django.utils.translation import get_language_info
-
-from programmes.translation import shown_in
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import get_language, ngettext
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_info, ngettext
 from django.utils.translation import gettext as _
+
+from programmes.translation import shown_in
 
 register = template.Library()
 

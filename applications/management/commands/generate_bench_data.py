@@ -466,7 +466,8 @@ class BenchData:
             opens_at = closes_at - dt.timedelta(days=rng.randint(21, 60))
         return Vacancy(
             slug=f"bench-{i}",
-            title=title,
+            # Each text in the column of its language (the other languages stay empty, as untranslated).
+            **{f"title_{language}": title},
             reference=f"BENCH-{i}",
             programme=self.programmes[programme],
             organisation=organisation,
@@ -476,12 +477,16 @@ class BenchData:
             country=country,
             grade=rng.choice(("", "P-2", "P-3", "A1", "A2", "NS-B", "OF-3")),
             positions=rng.choice((1, 1, 1, 1, 2, 3, 5, 10, 25)),
-            summary=text["summary"].format(**values),
-            description="\n\n".join(paragraphs).format(**values),
-            essential_requirements="\n".join(f"- {line}" for line in text["essential"]).format(**values),
-            desirable_requirements="\n".join(f"- {line}" for line in rng.sample(text["desirable"], 2)).format(
-                **values
-            ),
+            **{
+                f"summary_{language}": text["summary"].format(**values),
+                f"description_{language}": "\n\n".join(paragraphs).format(**values),
+                f"essential_requirements_{language}": "\n".join(
+                    f"- {line}" for line in text["essential"]
+                ).format(**values),
+                f"desirable_requirements_{language}": "\n".join(
+                    f"- {line}" for line in rng.sample(text["desirable"], 2)
+                ).format(**values),
+            },
             reserved_for=rng.choice(("belgian", "partner-country")) if programme == "jpo" else "",
             contract_type=Vacancy.ContractType.RESERVE
             if programme == "defence-reserve"
