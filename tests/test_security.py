@@ -31,6 +31,7 @@ def public_pages(db):
             f"/{language}/programmes/jpo/eligibility/",
             f"/{language}/alerts/",
             f"/{language}/alerts/withdraw/",
+            f"/{language}/privacy/",
             f"/{language}/no-such-page/",
         ]
     return pages + ["/api/v1/vacancies/", f"/api/v1/vacancies/{open_vacancy.slug}/", "/healthz"]

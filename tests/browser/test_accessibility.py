@@ -24,6 +24,7 @@ PAGES = {
     "eligibility checker": "/{lang}/programmes/jpo/eligibility/?vacancy={open}",
     "alerts": "/{lang}/alerts/",
     "withdrawal request": "/{lang}/alerts/withdraw/",
+    "privacy": "/{lang}/privacy/",
     "page not found": "/{lang}/no-such-page/",
 }
 
