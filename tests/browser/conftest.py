@@ -4,23 +4,7 @@ import os
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-# Chromium must not reach for Google's services: this machine has no network beyond loopback.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True},
-}
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
 
 
 @pytest.fixture(scope="session", autouse=True)

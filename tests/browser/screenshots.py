@@ -17,21 +17,12 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS, answer_the_checker
+
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
 OUTPUT = VAR / "screenshots"
 DATABASE = VAR / "screenshots.sqlite3"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-VIEWPORTS = {
-    "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "phone": {"viewport": {"width": 375, "height": 740}, "is_mobile": True, "has_touch": True},
-}
 OPEN_VACANCY = "nato-staff-officer-operations-crse"  # a seeded vacancy with an apply link
 
 
@@ -69,17 +60,6 @@ def wait_until_up(url: str, server: subprocess.Popen, seconds=30):
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.2)
     raise SystemExit(f"The server did not answer at {url} within {seconds} s.")
-
-
-def answer_the_checker(page):
-    page.locator("#id_birth_date").fill("1994-05-17")
-    page.locator("#id_nationality").select_option("BE")
-    page.locator("#id_education").select_option("master")
-    page.locator("#id_experience_years").fill("3")
-    page.locator("#id_language_en").select_option("5")
-    page.locator("#id_language_fr").select_option("3")
-    page.locator("form.checker button[type=submit]").click()
-    page.locator("#verdict").wait_for()
 
 
 def shoot(base_url: str, languages) -> list[Path]:

@@ -6,7 +6,7 @@ violation of every page at once, so one run shows all there is to fix.
 
 import pytest
 
-from tests.browser.conftest import VIEWPORTS
+from tests.browser.chromium import VIEWPORTS, answer_the_checker
 from vacancies.models import Vacancy
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,17 +45,6 @@ def violations(axe, page, name):
             f"{name} ({page.url}): {violation['id']} [{violation['impact']}] {violation['help']} — {targets}"
         )
     return found
-
-
-def answer_the_checker(page):
-    page.locator("#id_birth_date").fill("1994-05-17")
-    page.locator("#id_nationality").select_option("BE")
-    page.locator("#id_education").select_option("master")
-    page.locator("#id_experience_years").fill("3")
-    page.locator("#id_language_en").select_option("5")
-    page.locator("#id_language_fr").select_option("3")
-    page.locator("form.checker button[type=submit]").click()
-    page.locator("#verdict").wait_for()
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
