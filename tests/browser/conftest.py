@@ -36,25 +36,23 @@ def browser():
         browser.close()
 
 
+def _page_in_new_context(browser, **options):
+    """A page in a context of its own (no cookies or storage shared with other tests), closed after."""
+    context = browser.new_context(**options)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(**VIEWPORTS["desktop"])
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_in_new_context(browser, **VIEWPORTS["desktop"])
 
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(**VIEWPORTS["phone"])
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_in_new_context(browser, **VIEWPORTS["phone"])
 
 
 @pytest.fixture
 def page_without_js(browser):
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from _page_in_new_context(browser, java_script_enabled=False)
