@@ -222,7 +222,8 @@ def test_withdrawing_asks_first_then_erases_the_address_everywhere(client, jpo, 
 
 
 def assert_address_nowhere(address):
-    # Every text column of every model (no JSON field holds addresses; icontains on JSON differs per database).
+    # Every text column of every model (no JSON field holds addresses, and icontains on JSON differs
+    # from one database to another).
     text_fields = (models.CharField, models.TextField, models.EmailField)
     for model in apps.get_models():
         for field in model._meta.concrete_fields:

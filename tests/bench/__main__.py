@@ -93,6 +93,7 @@ def environment():
         "commit": output("git", "rev-parse", "--short", "HEAD"),
         "uncommitted_changes": bool(output("git", "status", "--porcelain", "--untracked-files=no")),
         "cpus": os.cpu_count(),
+        "load_average_at_start": os.getloadavg(),
         "python": platform.python_version(),
         "django": django.get_version(),
         "postgresql": output("psql", "--version"),
@@ -252,6 +253,8 @@ def main(argv=None):
         )
     results["goals"] = goals(results)
     results["seconds"] = round(time.monotonic() - started)
+    # Other work on the machine shows here (the floors absorb part of it): 1, 5 and 15 minute averages.
+    results["environment"]["load_average_at_end"] = os.getloadavg()
     print_tables(results, cfg)
     (OUT_DIR / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     say(f"\nWritten {OUT_DIR / 'results.json'} ({results['seconds']} s).")
