@@ -392,7 +392,7 @@ class BenchData:
             Call(
                 slug=call_slug,
                 programme=self.programmes[slug],
-                title=CALL_TITLES[slug].format(year=year),
+                title_nl=CALL_TITLES[slug].format(year=year),  # the call titles are Dutch
                 year=year,
                 opens_at=opens,
                 closes_at=closes,
@@ -492,7 +492,7 @@ class BenchData:
             if programme == "defence-reserve"
             else rng.choice((Vacancy.ContractType.FIXED_TERM, Vacancy.ContractType.SECONDMENT)),
             apply_url=f"https://{organisation.slug}.example.org/careers/bench-{i}",
-            apply_instructions=text["apply"].format(**values),
+            **{f"apply_instructions_{language}": text["apply"].format(**values)},
             opens_at=opens_at,
             closes_at=closes_at,
             status=PublicationStatus.PUBLISHED,
