@@ -4,19 +4,18 @@
    (subscriber, call) pair makes re-running it harmless: publishing twice, re-saving, a retried task.
 2. `deliveries_send(ids)`: claims the pending rows among `ids` (SKIP LOCKED, so two workers never hold
    the same row), then sends them over one connection, marking each row sent *before* the message is
-   committed to the server (see mailer.py). Rows it could not send go back to pending.
+   committed to the server (see mailer.py and sent_mark.py). Rows it could not send go back to pending.
 3. `deliveries_sweep()`: gives rows held by a dead worker (lease expired) back to pending, and dispatches
    pending rows whose task was lost.
 """
 
-import contextlib
 import logging
 import smtplib
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -25,6 +24,7 @@ from vacancies.models import Call, Vacancy
 from .emails import alert_message
 from .mailer import MessageRefused, transport
 from .models import AlertDelivery, Subscriber
+from .sent_mark import SentMark
 
 log = logging.getLogger(__name__)
 Status = AlertDelivery.Status
@@ -86,45 +86,6 @@ def _claim(delivery_ids, claim):
     return ids
 
 
-_MARK_SENT = (
-    f"UPDATE {AlertDelivery._meta.db_table} SET status = %s, sent_at = %s "  # noqa: S608 - metadata, not input
-    "WHERE id = %s AND claim = %s AND status = %s"
-)
-
-
-def _mark_sent(pk, claim) -> bool:
-    """Record one delivery as sent, if this run still holds it (the subscriber may have withdrawn).
-
-    The UPDATE has a transaction of its own: a worker killed while it waits for the UPDATE leaves the delivery
-    to be sent again, so only the COMMIT's round trip separates the record from the final dot. Written in SQL
-    because it runs once per message and the ORM spends about as long building it as the database running it.
-    """
-    sent_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(_MARK_SENT, [Status.SENT, sent_at, pk, claim, Status.SENDING])
-        return cursor.rowcount == 1
-
-
-@contextlib.contextmanager
-def _commits_not_flushed():
-    """While a batch is sent, its commits do not wait for the write-ahead log to reach the disk.
-
-    Durable against a crash of this worker (the server has every commit); only a database crash could lose
-    the last fraction of a second of "sent" marks, and those messages would then be sent again, never lost.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET synchronous_commit TO OFF")
-    try:
-        yield
-    finally:
-        # The connection outlives the task (CONN_MAX_AGE): give it back as it was.
-        with contextlib.suppress(DatabaseError), connection.cursor() as cursor:
-            cursor.execute("RESET synchronous_commit")
-
-
 def _release(claim, *, pk=None, status=Status.PENDING, error=""):
     """Give deliveries of this run back (to pending) or settle them (failed)."""
     queryset = AlertDelivery.objects.filter(claim=claim).exclude(status=Status.FAILED)
@@ -161,12 +122,12 @@ def deliveries_send(*, delivery_ids) -> dict:
     vacancies = _open_vacancies({d.call_id for d in deliveries})
     in_flight = None
     try:
-        with transport() as mail, _commits_not_flushed():
+        with transport() as mail:
             for delivery in deliveries:
                 in_flight = delivery
                 message = alert_message(delivery, vacancies[delivery.call_id])
                 try:
-                    sent = mail.send(message, before_final_dot=lambda pk=delivery.pk: _mark_sent(pk, claim))
+                    sent = mail.send(message, SentMark(delivery.pk, claim))
                 except MessageRefused as error:
                     _release(claim, pk=delivery.pk, status=Status.FAILED, error=str(error))
                     counts["refused"] += 1

@@ -2,10 +2,11 @@
 
 SMTP cannot deduplicate, so the order of steps carries the guarantee. For each message the transport
 sends the envelope and the content but holds back the final "." that tells the server to accept it,
-asks the caller to record the delivery as sent (`before_final_dot`), and only then sends the dot.
-A worker killed before that record leaves a message the server discards (RFC 5321 4.1.1.4: a
-transaction is not complete until the dot) and a delivery that can safely be sent again. A worker
-that lost its claim to the delivery is told so by `before_final_dot` and abandons the message.
+records the delivery as sent (a `SentMark`, sent_mark.py), and only then sends the dot. A worker killed
+before that record leaves a message the server discards (RFC 5321 4.1.1.4: a transaction is not complete
+until the dot) and a delivery that can safely be sent again. The record's COMMIT and the dot are written
+back to back and their replies read afterwards, so no round trip separates them. A worker that lost its
+claim to the delivery finds out when it records it, and abandons the message.
 
 The embedded setup (file or in-memory e-mail) has no such crash to survive and uses Django's backend.
 """
@@ -15,8 +16,8 @@ import re
 import smtplib
 import socket
 import ssl
-from collections.abc import Callable
 from functools import lru_cache
+from typing import Protocol
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -24,6 +25,15 @@ from django.core.mail.message import sanitize_address
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 _LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+class Record(Protocol):
+    """How a delivery is recorded as sent around the final dot (sent_mark.SentMark)."""
+
+    def hold(self) -> bool: ...
+    def commit_begin(self) -> None: ...
+    def commit_end(self) -> bool: ...
+    def settle(self, *, accepted: bool) -> None: ...
 
 
 class MessageRefused(Exception):
@@ -85,8 +95,8 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError):
             self.smtp.close()
 
-    def send(self, message: EmailMessage, before_final_dot: Callable[[], bool]) -> bool:
-        """Send one message. Returns False when `before_final_dot` abandoned it (nothing was delivered).
+    def send(self, message: EmailMessage, record: Record) -> bool:
+        """Send one message. Returns False when `record` could not hold the delivery (nothing was delivered).
 
         A message may carry its content ready in `wire` (see emails.AlertMessage). Raises MessageRefused
         for a permanent refusal of this message, SMTPException or OSError otherwise.
@@ -104,13 +114,19 @@ class SmtpTransport:
         if code != 354:
             self._failed(code, reply)
         smtp.send(getattr(message, "wire", None) or wire_form(message))
-        if not before_final_dot():
+        if not record.hold():
             # Dropping the connection mid-DATA makes the server discard the message.
             smtp.close()
             self._connect()
             return False
-        smtp.send(b".\r\n")
+        record.commit_begin()
+        try:
+            smtp.send(b".\r\n")
+        finally:
+            committed = record.commit_end()  # before anything else uses the database connection
         code, reply = smtp.getreply()
+        if not committed:
+            record.settle(accepted=code == 250)
         if code != 250:
             self._failed(code, reply, permanent=code >= 500)
         return True
@@ -135,9 +151,12 @@ class DjangoBackendTransport:
     def __exit__(self, *exc):
         self.connection.close()
 
-    def send(self, message: EmailMessage, before_final_dot: Callable[[], bool]) -> bool:
-        if not before_final_dot():
+    def send(self, message: EmailMessage, record: Record) -> bool:
+        if not record.hold():
             return False
+        record.commit_begin()
+        if not record.commit_end():
+            record.settle(accepted=False)
         message.connection = self.connection
         message.send()
         return True

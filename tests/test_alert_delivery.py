@@ -2,14 +2,18 @@
 
 import datetime as dt
 import smtplib
+import time
 from collections import Counter
 
+import psycopg
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from applications import delivery
 from applications.delivery import deliveries_create, deliveries_send, deliveries_sweep, pending_batches
 from applications.models import AlertDelivery, Subscriber
+from applications.sent_mark import SentMark
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -36,6 +40,11 @@ def fan_out(call):
     deliveries_create(call_id=call.pk)
     for batch in pending_batches(call_id=call.pk):
         deliveries_send(delivery_ids=batch)
+
+
+def database_url():
+    settings = connection.settings_dict
+    return f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
 def exactly_once(sink, addresses):
@@ -101,19 +110,47 @@ def test_a_delivery_another_worker_took_over_is_not_sent_twice(smtp_sink, call, 
     deliveries_create(call_id=call.pk)
     [batch] = pending_batches(call_id=call.pk)
     taken = AlertDelivery.objects.get(subscriber__email=addresses[1])
-    real_mark_sent = delivery._mark_sent
+    real_hold = SentMark.hold
 
-    def slow_worker(pk, claim):
-        if pk == taken.pk:  # this worker was too slow: the sweep gave the delivery to another
-            AlertDelivery.objects.filter(pk=pk).update(claim="another-worker")
-        return real_mark_sent(pk, claim)
+    def slow_worker(mark):
+        if mark.pk == taken.pk:  # this worker was too slow: the sweep gave the delivery to another
+            AlertDelivery.objects.filter(pk=mark.pk).update(claim="another-worker")
+        return real_hold(mark)
 
-    monkeypatch.setattr(delivery, "_mark_sent", slow_worker)
+    monkeypatch.setattr(SentMark, "hold", slow_worker)
     counts = deliveries_send(delivery_ids=batch)
 
     # Abandoned after its content was sent, before the final dot: the server discarded it.
     assert counts == {"sent": 2, "abandoned": 1, "refused": 0}
     assert exactly_once(smtp_sink, [addresses[0], addresses[2]])
+
+
+@pytest.mark.postgres
+def test_a_database_connection_lost_after_the_final_dot_repeats_nothing(smtp_sink, call, monkeypatch):
+    addresses = followers(call, 3)
+    deliveries_create(call_id=call.pk)
+    [batch] = pending_batches(call_id=call.pk)
+    unlucky = AlertDelivery.objects.get(subscriber__email=addresses[1])
+    real_commit_begin = SentMark.commit_begin
+
+    def database_restarts(mark):
+        if mark.pk == unlucky.pk:  # the connection dies between the UPDATE and its COMMIT
+            with psycopg.connect(database_url(), autocommit=True) as other:
+                other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
+                while other.execute(
+                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [connection.connection.info.backend_pid]
+                ).fetchone():
+                    time.sleep(0.01)
+        return real_commit_begin(mark)
+
+    monkeypatch.setattr(SentMark, "commit_begin", database_restarts)
+    counts = deliveries_send(delivery_ids=batch)
+
+    # The server accepted the message whose COMMIT failed; it is recorded on a new connection, not sent again.
+    assert counts == {"sent": 3, "abandoned": 0, "refused": 0}
+    assert set(AlertDelivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert deliveries_sweep(now=timezone.now() + dt.timedelta(days=1)) == []
+    assert exactly_once(smtp_sink, addresses)
 
 
 def test_a_subscriber_who_withdraws_during_the_fan_out_gets_nothing(smtp_sink, call):

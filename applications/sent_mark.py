@@ -1,0 +1,148 @@
+"""Recording one delivery as sent, with the COMMIT written back to back with the message's final dot.
+
+mailer.py records a delivery as sent before it sends the final dot, so that a killed worker never repeats a
+message. If it waited for the COMMIT's reply before writing the dot, a worker killed during that round trip
+would leave a delivery recorded as sent and a message the server discards: a lost alert, about one kill in
+twenty. So on PostgreSQL the UPDATE runs in an open transaction, the COMMIT is written without waiting, the
+dot right after it, and both replies are read afterwards: a kill can only fall between two socket writes.
+
+The price is that a COMMIT can now fail after the dot was sent (the database restarted): a message the
+server accepted, and a delivery not recorded. `settle()` then records it again as soon as the database
+answers, well within the claim's lease, so that this fault repeats nothing either.
+
+SQLite (the embedded setup) and a transaction already open (tests) take the plain path: UPDATE, then COMMIT.
+"""
+
+import logging
+import re
+import select
+import time
+
+import psycopg
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
+from psycopg import pq
+
+from .models import AlertDelivery
+
+log = logging.getLogger(__name__)
+Status = AlertDelivery.Status
+_CLAIM = re.compile(r"[0-9a-f]{32}")
+# Plain values only (an integer, a hex claim, constants): the simple-query protocol carries the three
+# statements in one round trip, and it takes no parameters.
+_HOLD = (
+    "BEGIN; "
+    # Durable against a crash of this worker (the server has the commit); only a crash of the database could
+    # lose the last fraction of a second, and those messages would be sent again, never lost.
+    "SET LOCAL synchronous_commit TO OFF; "
+    f"UPDATE {AlertDelivery._meta.db_table} SET status = '{Status.SENT}', sent_at = statement_timestamp() "
+    f"WHERE id = {{pk:d}} AND claim = '{{claim}}' AND status = '{Status.SENDING}'"
+)
+_REPLY_TIMEOUT = 30  # seconds without a reply from the database before the connection counts as lost
+
+
+class SentMark:
+    """hold(), commit_begin(), [the final dot], commit_end(), [the server's reply], settle() if needed."""
+
+    def __init__(self, pk: int, claim: str):
+        if not _CLAIM.fullmatch(claim):
+            raise ValueError("a claim is 32 hexadecimal digits")
+        self.pk, self.claim = int(pk), claim
+        self.error = None
+        self._overlapped = connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def hold(self) -> bool:
+        """Record the delivery as sent, not yet committed. False if this run no longer holds it (the
+        subscriber withdrew, or the lease ran out and another worker took it): the message is dropped."""
+        if not self._overlapped:
+            with transaction.atomic():
+                return self._queryset(Status.SENDING).update(status=Status.SENT, sent_at=timezone.now()) == 1
+        with connection.wrap_database_errors:
+            connection.ensure_connection()
+            self._pgconn = connection.connection.pgconn
+            results = self._run(_HOLD.format(pk=self.pk, claim=self.claim))
+            if results[-1].command_tuples == 1:
+                return True
+            self._run("ROLLBACK")
+            return False
+
+    def commit_begin(self):
+        """Write the COMMIT and return at once. Raises if it could not be written: then nothing is recorded
+        and the dot must not be sent."""
+        if self._overlapped:
+            with connection.wrap_database_errors:
+                self._send("COMMIT")
+
+    def commit_end(self) -> bool:
+        """Read the COMMIT's reply. False if it failed (kept in `error`): the caller reads the mail server's
+        reply all the same, then calls settle()."""
+        if not self._overlapped:
+            return True
+        try:
+            with connection.wrap_database_errors:
+                (result,) = self._results()
+                if result.command_status != b"COMMIT":  # a transaction that failed answers ROLLBACK
+                    raise psycopg.DatabaseError("the transaction was rolled back")
+        except DatabaseError as error:
+            self.error = error
+            return False
+        return True
+
+    def settle(self, *, accepted: bool):
+        """After a failed COMMIT: record an accepted message again once the database answers, or raise."""
+        if not accepted:
+            raise self.error
+        deadline = time.monotonic() + settings.ALERTS_CLAIM_LEASE_SECONDS / 2
+        while True:
+            try:
+                connection.close()  # the broken connection; the next query opens a new one
+                recorded = self._queryset(Status.SENDING).update(status=Status.SENT, sent_at=timezone.now())
+                if not recorded and not self._queryset(Status.SENT).exists():  # else the COMMIT did happen
+                    log.warning("Alert delivery %s was taken over before it could be recorded", self.pk)
+                return
+            except DatabaseError:
+                if time.monotonic() > deadline:
+                    log.error("Alert delivery %s sent but not recorded: it may be sent again", self.pk)
+                    raise self.error from None
+                time.sleep(0.5)
+
+    def _queryset(self, status):
+        return AlertDelivery.objects.filter(pk=self.pk, claim=self.claim, status=status)
+
+    # The wire, through psycopg's libpq interface. Its connection is non-blocking: wait with select.
+
+    def _run(self, sql):
+        self._send(sql)
+        return self._results()
+
+    def _send(self, sql):
+        pgconn = self._pgconn
+        pgconn.send_query(sql.encode())
+        while pgconn.flush():
+            self._wait(write=True)
+
+    def _results(self):
+        pgconn, results = self._pgconn, []
+        while True:
+            pgconn.consume_input()
+            if pgconn.is_busy():
+                self._wait()
+                continue
+            result = pgconn.get_result()
+            if result is None:
+                break
+            results.append(result)
+        failed = [r for r in results if r.status not in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK)]
+        if failed or pgconn.transaction_status == pq.TransactionStatus.INERROR:
+            if pgconn.transaction_status == pq.TransactionStatus.INERROR:
+                self._run("ROLLBACK")
+            message = failed[0].error_message.decode(errors="replace") if failed else "transaction failed"
+            raise psycopg.DatabaseError(message)
+        return results
+
+    def _wait(self, write=False):
+        socket = self._pgconn.socket
+        waiting = ([], [socket]) if write else ([socket], [])
+        if not any(select.select(*waiting, [], _REPLY_TIMEOUT)[:2]):
+            raise psycopg.OperationalError("no reply from the database")
