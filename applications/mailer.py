@@ -30,7 +30,9 @@ _LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 class Record(Protocol):
     """How a delivery is recorded as sent around the final dot (sent_mark.SentMark)."""
 
-    def hold(self) -> bool: ...
+    def hold_begin(self) -> None: ...
+    def hold_end(self) -> bool: ...
+    def cancel(self) -> None: ...
     def commit_begin(self) -> None: ...
     def commit_end(self) -> bool: ...
     def settle(self, *, accepted: bool) -> None: ...
@@ -103,18 +105,24 @@ class SmtpTransport:
         """
         smtp = self.smtp
         encoding = message.encoding or settings.DEFAULT_CHARSET
-        code, reply = smtp.mail(_sender_address(message.from_email, encoding))
-        if code != 250:
-            self._failed(code, reply)
-        for recipient in message.recipients():
-            code, reply = smtp.rcpt(sanitize_address(recipient, encoding))
-            if code not in (250, 251):
-                self._failed(code, reply, permanent=code >= 500)
-        code, reply = smtp.docmd("DATA")
-        if code != 354:
-            self._failed(code, reply)
-        smtp.send(getattr(message, "wire", None) or wire_form(message))
-        if not record.hold():
+        record.hold_begin()
+        try:
+            code, reply = smtp.mail(_sender_address(message.from_email, encoding))
+            if code != 250:
+                self._failed(code, reply)
+            for recipient in message.recipients():
+                code, reply = smtp.rcpt(sanitize_address(recipient, encoding))
+                if code not in (250, 251):
+                    self._failed(code, reply, permanent=code >= 500)
+            code, reply = smtp.docmd("DATA")
+            if code != 354:
+                self._failed(code, reply)
+            smtp.send(getattr(message, "wire", None) or wire_form(message))
+            held = record.hold_end()
+        except BaseException:
+            record.cancel()
+            raise
+        if not held:
             # Dropping the connection mid-DATA makes the server discard the message.
             smtp.close()
             self._connect()
@@ -152,7 +160,8 @@ class DjangoBackendTransport:
         self.connection.close()
 
     def send(self, message: EmailMessage, record: Record) -> bool:
-        if not record.hold():
+        record.hold_begin()
+        if not record.hold_end():
             return False
         record.commit_begin()
         if not record.commit_end():

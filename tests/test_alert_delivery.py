@@ -110,14 +110,14 @@ def test_a_delivery_another_worker_took_over_is_not_sent_twice(smtp_sink, call, 
     deliveries_create(call_id=call.pk)
     [batch] = pending_batches(call_id=call.pk)
     taken = AlertDelivery.objects.get(subscriber__email=addresses[1])
-    real_hold = SentMark.hold
+    real_hold_begin = SentMark.hold_begin
 
     def slow_worker(mark):
         if mark.pk == taken.pk:  # this worker was too slow: the sweep gave the delivery to another
             AlertDelivery.objects.filter(pk=mark.pk).update(claim="another-worker")
-        return real_hold(mark)
+        return real_hold_begin(mark)
 
-    monkeypatch.setattr(SentMark, "hold", slow_worker)
+    monkeypatch.setattr(SentMark, "hold_begin", slow_worker)
     counts = deliveries_send(delivery_ids=batch)
 
     # Abandoned after its content was sent, before the final dot: the server discarded it.

@@ -146,7 +146,7 @@ def test_a_worker_killed_again_and_again_loses_and_repeats_nothing(start_worker,
     worker = start_worker("first")
     catalogue.call_publish(call=draft_call(jpo))
 
-    for kill, share in enumerate((0.15, 0.35, 0.6), start=1):
+    for kill, share in enumerate((0.1, 0.25, 0.4, 0.55, 0.7), start=1):
         assert smtp_sink.wait_for(lambda s=share: len(smtp_sink.messages) >= s * 10_000, timeout=180), (
             worker.log()[-2000:]
         )
