@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
-from applications import tokens
+from applications import emails, tokens
 from applications.models import AlertDelivery, ConsentEvent, Subscriber
 from applications.services import subscribers_erase_unconfirmed
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
@@ -356,3 +356,17 @@ def test_the_alert_is_written_in_the_subscribers_language(client, jpo, mailoutbo
     [message] = mailoutbox
     assert "/fr/alerts/withdraw/" in message.body
     assert "/fr/vacancies/" in message.body
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_the_withdrawal_link_in_an_alert_withdraws_in_the_subscribers_language(client, jpo, language):
+    subscriber = Subscriber.objects.create(email=ADDRESS.lower(), language=language, status="confirmed")
+    subscriber.programmes.add(jpo)
+
+    link = emails.withdraw_url(subscriber)
+
+    path = re.fullmatch(r"https?://[^/]+(/.*)", link).group(1)
+    assert path.startswith(f"/{language}/alerts/withdraw/")
+    assert client.get(path).status_code == 200
+    client.post(path)
+    assert not Subscriber.objects.exists()
