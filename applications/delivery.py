@@ -115,6 +115,10 @@ def deliveries_send(*, delivery_ids) -> dict:
     deliveries = list(
         AlertDelivery.objects.filter(pk__in=ids, claim=claim)
         .select_related("subscriber", "call")
+        # What an alert needs: loading every column of three tables cost a tenth of the worker's time.
+        .only(
+            "call", "subscriber__email", "subscriber__language", "subscriber__token_key", "call__updated_at"
+        )
         .order_by("pk")
     )
     if not deliveries:

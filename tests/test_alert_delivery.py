@@ -89,6 +89,17 @@ def test_an_address_the_server_refuses_fails_alone(smtp_sink, call):
     assert "550" in failed.last_error
 
 
+def test_an_address_with_an_international_domain_gets_its_alert(smtp_sink, call):
+    subscriber = Subscriber.objects.create(email="anna@bruxelles-café.be", language="fr", status="confirmed")
+    subscriber.programmes.add(call.programme)
+    plain = followers(call, 1)
+
+    fan_out(call)
+
+    # The envelope carries the domain as DNS knows it (IDNA), the plain address as it is.
+    assert exactly_once(smtp_sink, ["anna@xn--bruxelles-caf-nhb.be", *plain])
+
+
 def test_a_dropped_connection_loses_nothing_and_repeats_nothing(smtp_sink, call):
     addresses = followers(call, 6)
     smtp_sink.drop_at = 4  # the server hangs up instead of accepting the fourth message

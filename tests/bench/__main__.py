@@ -178,7 +178,7 @@ def print_tables(results, cfg):
     if fan := results.get("fanout"):
         say()
         say(
-            f"Alert fan-out: {fan['subscribers']:,} subscribers, Celery concurrency 2, "
+            f"Alert fan-out: {fan['subscribers']:,} subscribers, Celery concurrency {fan['concurrency']}, "
             f"batches of {fan['batch_size']}"
         )
         say(

@@ -1,9 +1,9 @@
 """The alert fan-out benchmark: a JPO call opens for every bench subscriber.
 
 The parts are the real ones, as in tests/test_alerts_worker.py: `call_publish` in this process with Redis as
-the broker, Celery worker processes (concurrency 2, the production settings, no beat) and an aiosmtpd server
-on loopback. The server runs in a process of its own and only counts, per recipient, what it accepted:
-keeping 100,000 parsed messages would cost it a gigabyte and make it the bottleneck.
+the broker, Celery worker processes (production settings and docker-compose.yml's concurrency, no beat) and
+an aiosmtpd server on loopback. The server runs in a process of its own and only counts, per recipient, what
+it accepted: keeping 100,000 parsed messages would cost it a gigabyte and make it the bottleneck.
 
 The floor is plain `smtplib` sending the same number of copies of a real alert to the same server over one
 connection, in the same run: once before the fan-out and once after, so that a change in the load of the
@@ -16,6 +16,7 @@ sizes (PSS, which splits shared pages between the processes sharing them: the me
 
 import multiprocessing
 import os
+import re
 import signal
 import smtplib
 import subprocess
@@ -167,14 +168,22 @@ class MemorySampler(threading.Thread):
         self.join()
 
 
-class Worker:
-    """`celery worker --concurrency=2` in its own process group, like tests/test_alerts_worker.py."""
+def compose_concurrency():
+    """The worker's --concurrency in docker-compose.yml: the benchmark runs the worker as production does."""
+    found = re.search(
+        r"celery -A jobboard worker .*--concurrency=(\d+)", (ROOT / "docker-compose.yml").read_text()
+    )
+    return int(found.group(1))
 
-    def __init__(self, env, log_path):
+
+class Worker:
+    """`celery worker` in its own process group, like tests/test_alerts_worker.py, as production runs it."""
+
+    def __init__(self, env, log_path, concurrency):
         self.log_path = log_path
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "--concurrency=2", "-n", "bench@%h",
-             "--without-mingle", "--without-gossip", "-l", "info"],
+            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", f"--concurrency={concurrency}",
+             "-n", "bench@%h", "--without-mingle", "--without-gossip", "-l", "info"],
             cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60
@@ -264,6 +273,7 @@ def run(*, database_url, redis_url, subscribers, log_dir, say):
         )
         if len(expected) != subscribers:
             raise RuntimeError(f"{len(expected):,} jpo subscribers in the database, {subscribers:,} wanted")
+        concurrency = compose_concurrency()
         call = _draft_call()
         content, sender = _alert_bytes(call)
         floor_before = _smtplib_floor(sink, content, sender, subscribers, say)
@@ -278,6 +288,7 @@ def run(*, database_url, redis_url, subscribers, log_dir, say):
                 SITE_URL=SITE_URL,
             ),
             log_dir / "worker.log",
+            concurrency,
         )
         memory = MemorySampler(worker.process.pid)
         memory.start()
@@ -306,6 +317,7 @@ def run(*, database_url, redis_url, subscribers, log_dir, say):
     return {
         "subscribers": subscribers,
         "batch_size": settings.ALERTS_BATCH_SIZE,
+        "concurrency": concurrency,
         "message_bytes": len(content),
         "accepted": sum(received.values()),
         "duplicates": duplicates,
