@@ -1,6 +1,7 @@
 """Real Celery workers for tests: each in its own process group, against the test database."""
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -36,6 +37,12 @@ def manage(settings, *args, **overrides):
     )  # fmt: skip
 
 
+def compose_worker_options():
+    """The pool options of docker-compose.yml's worker: tests and benchmarks run it as production does."""
+    command = re.search(r"celery -A jobboard worker (.*)", (ROOT / "docker-compose.yml").read_text()).group(1)
+    return [option for option in command.split() if option.startswith(("--pool", "--concurrency"))]
+
+
 class Worker:
     """`celery worker -B` in its own process group, so a test can SIGKILL all of it at once."""
 
@@ -43,7 +50,8 @@ class Worker:
         self.log_path = log_path
         self.process = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "-B", "-s", str(log_path) + ".beat",
-             "-n", f"{name}@%h", "--concurrency=2", "--without-mingle", "--without-gossip", "-l", "info"],
+             "-n", f"{name}@%h", *compose_worker_options(), "--without-mingle", "--without-gossip",
+             "-l", "info"],
             cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60

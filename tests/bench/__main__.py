@@ -178,7 +178,7 @@ def print_tables(results, cfg):
     if fan := results.get("fanout"):
         say()
         say(
-            f"Alert fan-out: {fan['subscribers']:,} subscribers, Celery concurrency {fan['concurrency']}, "
+            f"Alert fan-out: {fan['subscribers']:,} subscribers, worker {fan['worker_options']}, "
             f"batches of {fan['batch_size']}"
         )
         say(

@@ -1,7 +1,7 @@
 """The alert fan-out benchmark: a JPO call opens for every bench subscriber.
 
 The parts are the real ones, as in tests/test_alerts_worker.py: `call_publish` in this process with Redis as
-the broker, Celery worker processes (production settings and docker-compose.yml's concurrency, no beat) and
+the broker, a Celery worker (production settings, docker-compose.yml's pool and concurrency, no beat) and
 an aiosmtpd server on loopback. The server runs in a process of its own and only counts, per recipient, what
 it accepted: keeping 100,000 parsed messages would cost it a gigabyte and make it the bottleneck.
 
@@ -16,7 +16,6 @@ sizes (PSS, which splits shared pages between the processes sharing them: the me
 
 import multiprocessing
 import os
-import re
 import signal
 import smtplib
 import subprocess
@@ -30,6 +29,7 @@ from pathlib import Path
 from django.db.models import Count
 
 from tests.bench.pages import free_port, service_env
+from tests.workers import compose_worker_options
 
 ROOT = Path(__file__).resolve().parents[2]
 FANOUT_CALL = "bench-fanout"
@@ -168,21 +168,13 @@ class MemorySampler(threading.Thread):
         self.join()
 
 
-def compose_concurrency():
-    """The worker's --concurrency in docker-compose.yml: the benchmark runs the worker as production does."""
-    found = re.search(
-        r"celery -A jobboard worker .*--concurrency=(\d+)", (ROOT / "docker-compose.yml").read_text()
-    )
-    return int(found.group(1))
-
-
 class Worker:
     """`celery worker` in its own process group, like tests/test_alerts_worker.py, as production runs it."""
 
-    def __init__(self, env, log_path, concurrency):
+    def __init__(self, env, log_path, options):
         self.log_path = log_path
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", f"--concurrency={concurrency}",
+            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", *options,
              "-n", "bench@%h", "--without-mingle", "--without-gossip", "-l", "info"],
             cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
@@ -273,7 +265,7 @@ def run(*, database_url, redis_url, subscribers, log_dir, say):
         )
         if len(expected) != subscribers:
             raise RuntimeError(f"{len(expected):,} jpo subscribers in the database, {subscribers:,} wanted")
-        concurrency = compose_concurrency()
+        options = compose_worker_options()
         call = _draft_call()
         content, sender = _alert_bytes(call)
         floor_before = _smtplib_floor(sink, content, sender, subscribers, say)
@@ -288,7 +280,7 @@ def run(*, database_url, redis_url, subscribers, log_dir, say):
                 SITE_URL=SITE_URL,
             ),
             log_dir / "worker.log",
-            concurrency,
+            options,
         )
         memory = MemorySampler(worker.process.pid)
         memory.start()
@@ -317,7 +309,7 @@ def run(*, database_url, redis_url, subscribers, log_dir, say):
     return {
         "subscribers": subscribers,
         "batch_size": settings.ALERTS_BATCH_SIZE,
-        "concurrency": concurrency,
+        "worker_options": " ".join(options),
         "message_bytes": len(content),
         "accepted": sum(received.values()),
         "duplicates": duplicates,
