@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from vacancies.models import Call, Vacancy
 
-from .emails import alert_message
+from .emails import Listing, alert_message
 from .mailer import MessageRefused, transport
 from .models import AlertDelivery, Subscriber
 from .sent_mark import SentMark
@@ -104,7 +104,7 @@ def _open_vacancies(call_ids):
         .by_closing()
     ):
         by_call[vacancy.call_id].append(vacancy)
-    return by_call
+    return {call_id: Listing(vacancies) for call_id, vacancies in by_call.items()}
 
 
 def deliveries_send(*, delivery_ids) -> dict:
