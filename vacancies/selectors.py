@@ -1,7 +1,7 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
 from django.core.validators import slug_re
-from django.db.models import Case, Count, F, Prefetch, When
+from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django_countries import countries
@@ -108,14 +108,19 @@ def vacancy_detail(*, slug) -> Vacancy:
 
 def similar_vacancies(*, vacancy: Vacancy, limit=3):
     """Other open vacancies of the same programme: the same organisation's first, then soonest closing."""
-    same_organisation_first = Case(When(organisation_id=vacancy.organisation_id, then=0), default=1)
-    return list(
+    # Two queries, each in the order of the window index, so each stops after `limit` rows; one query
+    # ordered by "same organisation first" would have to read and sort every open vacancy.
+    others = (
         Vacancy.objects.open()
         .filter(programme_id=vacancy.programme_id)
         .exclude(pk=vacancy.pk)
         .select_related("organisation", "programme")
-        .order_by(same_organisation_first, F("closing_at").asc(nulls_last=True), "pk")[:limit]
+        .by_closing()
     )
+    similar = list(others.filter(organisation_id=vacancy.organisation_id)[:limit])
+    if len(similar) < limit:
+        similar += others.exclude(organisation_id=vacancy.organisation_id)[: limit - len(similar)]
+    return similar
 
 
 def programme_list():
