@@ -169,6 +169,32 @@ def test_closing_dates_count_days_in_brussels_time(client, settings):
     assert "Closes in 5 days" in html
 
 
+def test_a_long_facet_lists_its_ten_most_frequent_values_and_the_chosen_ones(client):
+    for n in range(10):
+        VacancyFactory.create_batch(2, organisation=OrganisationFactory(slug=f"frequent-{n}"))
+    VacancyFactory(organisation=OrganisationFactory(slug="rare-a", acronym="RARE-A"))
+    VacancyFactory(organisation=OrganisationFactory(slug="rare-b", acronym="RARE-B"))
+
+    shortlist = client.get(LIST)
+    chosen = client.get(LIST, {"organisation": "rare-a"})
+
+    assert "RARE-A" not in shortlist.text and "RARE-B" not in shortlist.text
+    assert 'href="?facets=all"' in shortlist.text and "Show all 12 organisations" in shortlist.text
+    assert 'value="rare-a" id="f-organisation-rare-a" checked' in chosen.text
+    assert "RARE-B" not in chosen.text
+
+
+def test_show_all_lists_every_value_and_keeps_doing_so_when_filtering(client):
+    for n in range(12):
+        VacancyFactory(organisation=OrganisationFactory(slug=f"org-{n}", acronym=f"ORG-{n}"))
+
+    everything = client.get(LIST, {"facets": "all", "country": "BE"})
+
+    assert all(f"ORG-{n}" in everything.text for n in range(12))
+    assert "Show all" not in everything.text
+    assert '<input type="hidden" name="facets" value="all">' in everything.text
+
+
 def test_the_list_runs_a_constant_number_of_queries(client, settings, django_assert_num_queries):
     def queries_for(page_size, vacancies):
         settings.VACANCIES_PAGE_SIZE = page_size
