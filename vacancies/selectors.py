@@ -1,5 +1,7 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
+import json
+
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch
 from django.http import Http404
@@ -9,6 +11,7 @@ from django_countries import countries
 from programmes.models import Programme
 from programmes.translation import columns
 
+from . import caching
 from .filters import VacancyFilter
 from .models import Call, Vacancy, VacancyQuerySet
 
@@ -22,8 +25,32 @@ def vacancy_list(*, filters) -> VacancyFilter:
     return VacancyFilter(filters, queryset=public_vacancies())
 
 
+def _selection(filterset: VacancyFilter) -> str:
+    """The filters that decide the facets, normalised: the same selection in any order gives one key."""
+    valid = filterset.is_valid()
+    data = filterset.form.cleaned_data
+    return json.dumps(
+        [
+            valid,
+            (data.get("q") or "").strip(),
+            sorted(p.slug for p in data.get("programme") or []),
+            sorted(o.slug for o in data.get("organisation") or []),
+            sorted(data.get("country") or []),
+            data.get("status") or "",
+        ]
+    )
+
+
 def vacancy_facets(filterset: VacancyFilter) -> dict:
-    """Counts per facet value, each under every filter but its own (a constant five queries)."""
+    """Counts per facet value, each under every filter but its own.
+
+    Cached per selection and language until the catalogue changes (vacancies.caching); a miss costs a
+    constant five queries.
+    """
+    return caching.cached("facets", _selection(filterset), lambda: _count_facets(filterset))
+
+
+def _count_facets(filterset: VacancyFilter) -> dict:
     selected = filterset.form.cleaned_data if filterset.is_valid() else {}
     chosen_programmes = {p.slug for p in selected.get("programme") or []}
     chosen_organisations = {o.slug: o for o in selected.get("organisation") or []}
@@ -91,12 +118,17 @@ def vacancy_facets(filterset: VacancyFilter) -> dict:
         {"value": value, "label": label, "count": totals[value], "selected": value == status}
         for value, label in filterset.filters["status"].extra["choices"]
     ]
-    return {
+    facets = {
         "programme": programmes,
         "organisation": organisations,
         "country": country_list,
         "status": statuses,
     }
+    # Plain strings: lazy translations would be translated again in whatever language reads the cache.
+    for options in facets.values():
+        for option in options:
+            option["label"] = str(option["label"])
+    return facets
 
 
 def vacancy_detail(*, slug) -> Vacancy:
