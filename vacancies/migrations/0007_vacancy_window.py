@@ -135,7 +135,7 @@ class Migration(migrations.Migration):
             model_name="vacancy",
             index=models.Index(
                 condition=models.Q(("status", "published")),
-                fields=["window_closes", "window_opens", "call", "programme", "organisation", "country"],
+                fields=["window_closes", "window_opens", "call", "programme", "organisation", "country", "id"],
                 name="vacancy_public_window",
             ),
         ),
