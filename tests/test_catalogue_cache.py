@@ -1,4 +1,4 @@
-"""Cached facet counts: never stale after a catalogue write, nor after a vacancy opens or closes."""
+"""Cached facet counts and pages: never stale after a catalogue write, nor after a vacancy opens or closes."""
 
 import datetime as dt
 import time
@@ -108,3 +108,36 @@ def test_an_upcoming_vacancy_opens_on_the_cached_list_at_its_opening_time(client
     clock(dt.timedelta(minutes=2))
 
     assert listed(client.get(LIST)) == ["Opens in a minute"]
+
+
+def test_a_cached_page_has_the_same_security_headers_and_sets_no_cookie(client):
+    vacancy = VacancyFactory()
+    for url in (LIST, vacancy.get_absolute_url(), "/api/v1/vacancies/"):
+        fresh, cached = client.get(url), client.get(url)
+        assert cached.content == fresh.content
+        for header in ("Content-Security-Policy", "X-Frame-Options", "Content-Type", "Content-Language"):
+            assert cached.headers.get(header) == fresh.headers.get(header), (url, header)
+        assert not cached.cookies
+
+
+def test_the_api_answers_in_each_accept_language_from_the_cache(client):
+    VacancyFactory()
+    french = client.get("/api/v1/vacancies/", headers={"accept-language": "fr"}).json()
+    dutch = client.get("/api/v1/vacancies/", headers={"accept-language": "nl"}).json()
+    again = client.get("/api/v1/vacancies/", headers={"accept-language": "fr"})
+
+    assert "/fr/vacancies/" in french["results"][0]["url"]
+    assert "/nl/vacancies/" in dutch["results"][0]["url"]
+    assert again.json() == french
+    assert "Accept-Language" in again.headers["Vary"]
+
+
+def test_signed_in_staff_see_what_no_one_else_has_been_served(client, django_user_model):
+    vacancy = VacancyFactory(title="Before")
+    assert "Before" in client.get(vacancy.get_absolute_url()).text
+    # A change that sends no signal (a raw update): the anonymous page stays as cached...
+    type(vacancy).objects.filter(pk=vacancy.pk).update(title_nl="After")
+    client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
+
+    # ...but a signed-in user always gets a page made for the request.
+    assert "After" in client.get(vacancy.get_absolute_url()).text

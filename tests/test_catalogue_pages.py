@@ -214,6 +214,8 @@ def test_the_list_runs_a_constant_number_of_queries(client, settings, django_ass
     caching.bump()
     with django_assert_num_queries(small):
         client.get(LIST, {"programme": "jpo", "country": "BE"})
+    with django_assert_num_queries(0):  # the same page again, from the cache
+        client.get(LIST, {"programme": "jpo", "country": "BE"})
 
 
 def test_root_redirects_by_accept_language(client):

@@ -11,11 +11,14 @@ of any published vacancy, nor local midnight (when "closes tomorrow" becomes "cl
 import datetime as dt
 import hashlib
 import time
+from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -95,3 +98,43 @@ def cached(name, parts, compute):
     if ttl := lifetime(current):
         cache.set(key, (current, value), ttl)
     return value
+
+
+def cached_page(view):
+    """Serve a public page from the cache: anonymous GETs only, the whole response, per URL and language.
+
+    A request with a session cookie (staff signed in, say) always gets a fresh page, and a response is kept
+    only when it is a plain 200 that sets no cookie and used neither the session nor a CSRF token, so no
+    one's page is served to someone else. Headers added by middleware (CSP, security) are added again to a
+    cached response, as to a fresh one.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        # The absolute URL: pages contain absolute links built from the host and scheme.
+        key = f"catalogue:page:{get_language()}:{_digest(request.build_absolute_uri())}"
+        found = cache.get_many([VERSION_KEY, key])
+        current = found.get(VERSION_KEY) or version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            _version, status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for header, value in headers:
+                response[header] = value
+            return response
+        response = view(request, *args, **kwargs)
+        session = getattr(request, "session", None)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not (session is not None and session.accessed)
+            and (ttl := lifetime(current))
+        ):
+            cache.set(key, (current, response.status_code, list(response.items()), response.content), ttl)
+        return response
+
+    return wrapper

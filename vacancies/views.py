@@ -13,6 +13,7 @@ from programmes.eligibility import evaluate, overall
 from programmes.forms import EligibilityForm
 
 from . import selectors
+from .caching import cached_page
 from .calendar import closing_calendar
 from .jsonld import job_posting
 from .pagination import paginate
@@ -26,6 +27,7 @@ def home(request):
     )
 
 
+@cached_page
 def vacancy_list(request):
     filterset = selectors.vacancy_list(filters=request.GET)
     errors = [
@@ -137,6 +139,7 @@ def _filter_removals(query, filterset, facets):
     return removals
 
 
+@cached_page
 def vacancy_detail(request, slug):
     vacancy = selectors.vacancy_detail(slug=slug)
     return render(
