@@ -268,10 +268,13 @@ class Vacancy(models.Model):
             models.Index(fields=["status", "closes_at"]),
             models.Index(fields=["country"]),
             models.Index(fields=["published_at"]),
-            # Open vacancies are a range of window_closes; the other columns, id included (COUNT reads it), let
-            # counts and facet counts read the index alone (an index-only scan) instead of the table.
+            # Open vacancies are a range of window_closes; the other columns, id included (COUNT reads
+            # it), let counts and facet counts read the index alone (an index-only scan), not the table.
             models.Index(
-                fields=["window_closes", "window_opens", "call", "programme", "organisation", "country", "id"],
+                fields=[
+                    *("window_closes", "window_opens"),
+                    *("call", "programme", "organisation", "country", "id"),
+                ],
                 condition=Q(status=PublicationStatus.PUBLISHED),
                 name="vacancy_public_window",
             ),
