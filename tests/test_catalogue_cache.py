@@ -141,3 +141,21 @@ def test_signed_in_staff_see_what_no_one_else_has_been_served(client, django_use
 
     # ...but a signed-in user always gets a page made for the request.
     assert "After" in client.get(vacancy.get_absolute_url()).text
+
+
+def test_pages_and_publishing_work_with_the_cache_down(client, settings, django_capture_on_commit_callbacks):
+    # Nothing listens on port 1: every cache call fails at once.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    draft = VacancyFactory(title="Published while the cache is down", status=PublicationStatus.DRAFT)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.vacancy_publish(vacancy=draft)
+
+    assert "Published while the cache is down" in client.get(LIST).text
+    assert client.get(draft.get_absolute_url()).status_code == 200
+    assert client.get("/api/v1/vacancies/").json()["count"] == 1

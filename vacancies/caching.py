@@ -6,13 +6,18 @@ the version it was computed under: after a publish the next request computes afr
 and closes by the clock, with no write at all, so an entry never outlives the next opening or closing time
 of any published vacancy, nor local midnight (when "closes tomorrow" becomes "closes today"), nor
 `MAX_AGE`.
+
+The cache is a help, not a dependency: with Redis down, pages are computed for every request and writes
+succeed (their bump is lost, so entries already cached are served until they expire: 5 minutes at most).
 """
 
 import datetime as dt
 import hashlib
+import logging
 import time
 from functools import wraps
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -24,6 +29,8 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "catalogue:version"
 MAX_AGE = 300  # seconds
+CACHE_ERRORS = (redis.RedisError, OSError)
+logger = logging.getLogger(__name__)
 
 
 def version():
@@ -36,8 +43,11 @@ def version():
 
 def bump():
     """A new version: what was cached before is never served again."""
-    # A fresh value rather than incr(): a version evicted and started again must not meet old entries.
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    try:
+        # A fresh value rather than incr(): a version evicted and started again must not meet old entries.
+        cache.set(VERSION_KEY, time.time_ns(), None)
+    except CACHE_ERRORS as error:
+        logger.warning("Catalogue version not renewed, the cache is unavailable: %s", error)
 
 
 def bump_on_commit(**kwargs):
@@ -86,17 +96,35 @@ def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
+def _lookup(key):
+    """(current version, entry stored under `key` for it, else None); (None, None) if the cache is down."""
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+        current = found.get(VERSION_KEY) or version()
+    except CACHE_ERRORS:
+        return None, None
+    entry = found.get(key)
+    return current, (entry if entry is not None and entry[0] == current else None)
+
+
+def _store(key, current, value):
+    if current is None:
+        return
+    try:
+        if ttl := lifetime(current):
+            cache.set(key, (current, *value), ttl)
+    except CACHE_ERRORS:
+        pass
+
+
 def cached(name, parts, compute):
     """`compute()`, cached per catalogue version, language and `parts` (a string naming the selection)."""
     key = f"catalogue:{name}:{get_language()}:{_digest(parts)}"
-    found = cache.get_many([VERSION_KEY, key])
-    current = found.get(VERSION_KEY) or version()
-    entry = found.get(key)
-    if entry is not None and entry[0] == current:
+    current, entry = _lookup(key)
+    if entry is not None:
         return entry[1]
     value = compute()
-    if ttl := lifetime(current):
-        cache.set(key, (current, value), ttl)
+    _store(key, current, (value,))
     return value
 
 
@@ -115,10 +143,8 @@ def cached_page(view):
             return view(request, *args, **kwargs)
         # The absolute URL: pages contain absolute links built from the host and scheme.
         key = f"catalogue:page:{get_language()}:{_digest(request.build_absolute_uri())}"
-        found = cache.get_many([VERSION_KEY, key])
-        current = found.get(VERSION_KEY) or version()
-        entry = found.get(key)
-        if entry is not None and entry[0] == current:
+        current, entry = _lookup(key)
+        if entry is not None:
             _version, status, headers, content = entry
             response = HttpResponse(content, status=status)
             for header, value in headers:
@@ -132,9 +158,8 @@ def cached_page(view):
             and not response.cookies
             and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
             and not (session is not None and session.accessed)
-            and (ttl := lifetime(current))
         ):
-            cache.set(key, (current, response.status_code, list(response.items()), response.content), ttl)
+            _store(key, current, (response.status_code, list(response.items()), response.content))
         return response
 
     return wrapper
