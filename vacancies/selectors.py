@@ -1,6 +1,7 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
 import json
+from collections import Counter
 
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch
@@ -13,7 +14,7 @@ from programmes.translation import columns
 
 from . import caching
 from .filters import VacancyFilter
-from .models import Call, Vacancy, VacancyQuerySet
+from .models import Call, Organisation, Vacancy, VacancyQuerySet
 
 
 def public_vacancies():
@@ -44,8 +45,8 @@ def _selection(filterset: VacancyFilter) -> str:
 def vacancy_facets(filterset: VacancyFilter) -> dict:
     """Counts per facet value, each under every filter but its own.
 
-    Cached per selection and language until the catalogue changes (vacancies.caching); a miss costs a
-    constant five queries.
+    Cached per selection and language until the catalogue changes (vacancies.caching); a miss costs four
+    queries, or five when a programme, organisation or country is chosen.
     """
     return caching.cached("facets", _selection(filterset), lambda: _count_facets(filterset))
 
@@ -56,25 +57,21 @@ def _count_facets(filterset: VacancyFilter) -> dict:
     chosen_organisations = {o.slug: o for o in selected.get("organisation") or []}
     chosen_countries = set(selected.get("country") or [])
 
-    by_programme = dict(
-        filterset.queryset_without("programme").values_list("programme__slug").annotate(n=Count("pk"))
-    )
+    chosen = filterset.form.cleaned_data
+    if any(chosen.get(name) for name in ("programme", "organisation", "country")):
+        by_programme, organisation_rows, country_rows = _counts_one_by_one(filterset)
+    else:
+        by_programme, organisation_rows, country_rows = _counts_at_once(filterset)
     programmes = [
         {
             "value": p.slug,
             "label": p.name,
-            "count": by_programme.get(p.slug, 0),
+            "count": by_programme.get(p.pk, 0),
             "selected": p.slug in chosen_programmes,
         }
         for p in Programme.objects.only("slug", *columns("name"))
     ]
 
-    organisation_rows = (
-        filterset.queryset_without("organisation")
-        .values_list("organisation__slug", "organisation__name", "organisation__acronym")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "organisation__name")
-    )
     organisations = [
         {
             "value": slug,
@@ -92,12 +89,6 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         if slug not in listed
     ]
 
-    country_rows = (
-        filterset.queryset_without("country")
-        .values_list("country")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "country")
-    )
     found = dict(country_rows)
     for code in chosen_countries:
         found.setdefault(code, 0)
@@ -130,6 +121,47 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         for option in options:
             option["label"] = str(option["label"])
     return facets
+
+
+def _counts_one_by_one(filterset):
+    """Counts per programme id, (organisation slug, name, acronym) and country: three queries, each facet
+    under every filter but its own."""
+    by_programme = dict(
+        filterset.queryset_without("programme").values_list("programme_id").annotate(n=Count("pk"))
+    )
+    organisation_rows = (
+        filterset.queryset_without("organisation")
+        .values_list("organisation__slug", "organisation__name", "organisation__acronym")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "organisation__name")
+    )
+    country_rows = (
+        filterset.queryset_without("country").values_list("country").annotate(n=Count("pk")).order_by("-n")
+    )
+    return by_programme, list(organisation_rows), list(country_rows)
+
+
+def _counts_at_once(filterset):
+    """The same counts when no programme, organisation or country is chosen: then the three facets count the
+    same vacancies, so one query groups them by all three (one scan of the matches instead of three), and a
+    second names the organisations found."""
+    by_programme, by_organisation, by_country = Counter(), Counter(), Counter()
+    rows = (
+        filterset.queryset_without("programme")
+        .values_list("programme_id", "organisation_id", "country")
+        .annotate(n=Count("pk"))
+    )
+    for programme_id, organisation_id, country, n in rows:
+        by_programme[programme_id] += n
+        by_organisation[organisation_id] += n
+        by_country[country] += n
+    names = Organisation.objects.filter(pk__in=by_organisation).order_by("name")
+    organisation_rows = [
+        (slug, name, acronym, by_organisation[pk])
+        for pk, slug, name, acronym in names.values_list("pk", "slug", "name", "acronym")
+    ]
+    organisation_rows.sort(key=lambda row: -row[3])  # stable: by name within a count, as ORDER BY -n, name
+    return by_programme, organisation_rows, by_country.most_common()
 
 
 def vacancy_detail(*, slug) -> Vacancy:

@@ -35,13 +35,15 @@ def vacancy_list(request):
         for name, messages in filterset.errors.items()
         for message in messages
     ]
-    result = paginate(filterset.qs, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE)
+    facets = selectors.vacancy_facets(filterset)
+    # The status facet has counted the list already: the paginator need not count it again.
+    count = next(o["count"] for o in facets["status"] if o["selected"]) if filterset.is_valid() else None
+    result = paginate(filterset.qs, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE, count=count)
     if result.error:
         errors.append(result.error)
     status = 400 if filterset.errors else result.status
     query = request.GET.copy()
     query.pop("page", None)
-    facets = selectors.vacancy_facets(filterset)
     show_all = request.GET.get("facets") == "all"
     return render(
         request,
