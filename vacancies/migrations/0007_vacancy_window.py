@@ -8,6 +8,9 @@ partial index on published vacancies serves the open range.
 Triggers keep them current on both vendors, like `search_vector` in 0002: on a vacancy's insert or change of
 dates or call, and on a call's change of dates (for all its vacancies). Triggers rather than Model.save(),
 because bulk_create() and QuerySet.update() (call_close, call_publish) bypass save().
+
+On SQLite, a later migration that rebuilds vacancies_vacancy or vacancies_call (most AlterField/RemoveField
+there) drops these triggers with the old table: such a migration must create them again (SQLITE below).
 """
 
 from django.db import migrations, models
