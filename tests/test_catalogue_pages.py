@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import CallFactory, OrganisationFactory, ProgrammeFactory, VacancyFactory
+from vacancies import caching
 from vacancies.models import PublicationStatus
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +91,24 @@ def test_facet_counts_apply_every_other_filter(client):
     assert [f["value"] for f in facets["programme"] if f["selected"]] == ["jpo"]
 
 
+def test_a_search_with_no_facet_chosen_counts_each_facet_most_frequent_first(client):
+    jpo, nato = ProgrammeFactory(slug="jpo"), ProgrammeFactory(slug="nato-staff")
+    undp = OrganisationFactory(slug="undp", name="UNDP", acronym="")
+    abc = OrganisationFactory(slug="abc", name="ABC", acronym="")
+    VacancyFactory(programme=jpo, organisation=undp, country="BJ")
+    VacancyFactory(programme=jpo, organisation=undp, country="BE")
+    VacancyFactory(programme=nato, organisation=abc, country="BE")
+    VacancyFactory(programme=nato, organisation=abc, country="BE", closed=True)
+
+    for query in ({"q": "officer"}, {}):  # the counts of a search are grouped in one query
+        facets = client.get(LIST, query).context["facets"]
+
+        assert {f["value"]: f["count"] for f in facets["programme"]} == {"jpo": 2, "nato-staff": 1}
+        assert [(f["value"], f["count"]) for f in facets["organisation"]] == [("undp", 2), ("abc", 1)]
+        assert [(f["value"], f["count"]) for f in facets["country"]] == [("BE", 2), ("BJ", 1)]
+        assert {f["value"]: f["count"] for f in facets["status"]} == {"open": 3, "closed": 1, "all": 4}
+
+
 def test_the_filter_form_keeps_the_chosen_values(client):
     ProgrammeFactory(slug="jpo")
     VacancyFactory(country="BE")
@@ -169,7 +188,34 @@ def test_closing_dates_count_days_in_brussels_time(client, settings):
     assert "Closes in 5 days" in html
 
 
+def test_a_long_facet_lists_its_ten_most_frequent_values_and_the_chosen_ones(client):
+    for n in range(10):
+        VacancyFactory.create_batch(2, organisation=OrganisationFactory(slug=f"frequent-{n}"))
+    VacancyFactory(organisation=OrganisationFactory(slug="rare-a", acronym="RARE-A"))
+    VacancyFactory(organisation=OrganisationFactory(slug="rare-b", acronym="RARE-B"))
+
+    shortlist = client.get(LIST)
+    chosen = client.get(LIST, {"organisation": "rare-a"})
+
+    assert "RARE-A" not in shortlist.text and "RARE-B" not in shortlist.text
+    assert 'href="?facets=all"' in shortlist.text and "Show all 12 organisations" in shortlist.text
+    assert 'value="rare-a" id="f-organisation-rare-a" checked' in chosen.text
+    assert "RARE-B" not in chosen.text
+
+
+def test_show_all_lists_every_value_and_keeps_doing_so_when_filtering(client):
+    for n in range(12):
+        VacancyFactory(organisation=OrganisationFactory(slug=f"org-{n}", acronym=f"ORG-{n}"))
+
+    everything = client.get(LIST, {"facets": "all", "country": "BE"})
+
+    assert all(f"ORG-{n}" in everything.text for n in range(12))
+    assert "Show all" not in everything.text
+    assert '<input type="hidden" name="facets" value="all">' in everything.text
+
+
 def test_the_list_runs_a_constant_number_of_queries(client, settings, django_assert_num_queries):
+    # Uncached: every vacancy created is a catalogue write, so each measured request computes afresh.
     def queries_for(page_size, vacancies):
         settings.VACANCIES_PAGE_SIZE = page_size
         VacancyFactory.create_batch(vacancies, programme__slug="jpo")
@@ -183,7 +229,10 @@ def test_the_list_runs_a_constant_number_of_queries(client, settings, django_ass
     small = queries_for(page_size=2, vacancies=3)
     large = queries_for(page_size=25, vacancies=40)
     assert small == large
+    caching.bump()
     with django_assert_num_queries(small):
+        client.get(LIST, {"programme": "jpo", "country": "BE"})
+    with django_assert_num_queries(0):  # the same page again, from the cache
         client.get(LIST, {"programme": "jpo", "country": "BE"})
 
 

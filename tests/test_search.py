@@ -1,7 +1,10 @@
 """Full-text search: PostgreSQL stems Dutch, French and English and uses the GIN index."""
 
+import datetime as dt
+
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from tests.factories import OrganisationFactory, VacancyFactory
 from vacancies.models import Vacancy
@@ -86,3 +89,18 @@ def test_search_uses_the_gin_index():
     plan = vacancy_list(filters={"q": "hydrogeologist", "status": "all"}).qs.explain()
 
     assert "vacancies_vacancy_search_gin" in plan
+
+
+def test_search_results_close_soonest_first_and_rolling_ones_last(client):
+    now = timezone.now()
+    VacancyFactory(title="Rolling migration post", closes_at=None)
+    VacancyFactory(title="Late migration post", closes_at=now + dt.timedelta(days=90))
+    VacancyFactory(title="Soon migration post", closes_at=now + dt.timedelta(days=2))
+
+    page = client.get("/en/vacancies/", {"q": "migration"}).context["page"]
+
+    assert [v.title for v in page.object_list] == [
+        "Soon migration post",
+        "Late migration post",
+        "Rolling migration post",
+    ]

@@ -17,6 +17,7 @@ from programmes.forms import EligibilityForm
 from programmes.markup import render_markdown
 
 from . import selectors
+from .caching import cached_page
 from .pagination import paginate
 
 
@@ -71,6 +72,7 @@ def _error(status, errors):
 
 @require_GET
 @in_accept_language
+@cached_page
 def vacancy_list(request):
     filterset = selectors.vacancy_list(filters=request.GET)
     if filterset.errors:
@@ -91,6 +93,7 @@ def vacancy_list(request):
 
 @require_GET
 @in_accept_language
+@cached_page
 def vacancy_detail(request, slug):
     vacancy = selectors.vacancy_detail(slug=slug)
     data = vacancy_summary(vacancy, request)

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class VacanciesConfig(AppConfig):
     name = "vacancies"
     verbose_name = _("Vacancies")
+
+    def ready(self):
+        from .caching import connect_signals
+
+        connect_signals()

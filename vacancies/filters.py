@@ -6,7 +6,8 @@ from functools import reduce
 import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -15,7 +16,7 @@ from django_countries import countries
 from programmes.models import Programme
 from programmes.translation import columns, localized
 
-from .models import Organisation, Vacancy, VacancyQuerySet
+from .models import WINDOW_END, Organisation, Vacancy, VacancyQuerySet
 
 SEARCH_CONFIGS = ("dutch", "french", "english")
 
@@ -114,6 +115,12 @@ class VacancyFilter(django_filters.FilterSet):
             return queryset.order_by(localized("title"), "pk")
         if self.form.cleaned_data.get("status") == "closed":
             return queryset.order_by(F("closing_at").desc(nulls_last=True), "pk")
+        if (self.form.cleaned_data.get("q") or "").strip():
+            # A search matches a few hundred or thousand vacancies: PostgreSQL should find them with the GIN
+            # index and sort them. Ordered by the bare column, it walks the window index instead, testing
+            # each open vacancy's search vector in the hope of 20 early matches (100-200 ms at 100,000).
+            # The Coalesce changes no value (window_closes is never null) but hides that index order.
+            return queryset.order_by(Coalesce("window_closes", Value(WINDOW_END)), localized("title"), "pk")
         return queryset.by_closing()
 
     def queryset_without(self, facet):

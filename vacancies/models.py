@@ -5,10 +5,12 @@ A vacancy is *open* when it is published, its opening time has come and its clos
 friends are the only place that rule is written.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +19,10 @@ from django_countries.fields import CountryField
 
 from programmes.models import Education, Programme
 from programmes.translation import localized, require_one, translated
+
+# The stored window of a vacancy without an opening or closing time (see Vacancy.window_opens).
+WINDOW_START = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
+WINDOW_END = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
 
 class PublicationStatus(models.TextChoices):
@@ -122,17 +128,19 @@ class VacancyQuerySet(models.QuerySet):
             closing_at=Coalesce("closes_at", "call__closes_at"),
         )
 
+    # The rules below read the stored window (window_opens/window_closes), which an index serves; the
+    # coalesced dates of with_dates() would make every query join and scan the whole catalogue.
     @staticmethod
     def open_q(now):
         return (
-            (Q(opening_at__isnull=True) | Q(opening_at__lte=now))
-            & (Q(closing_at__isnull=True) | Q(closing_at__gt=now))
+            Q(window_opens__lte=now)
+            & Q(window_closes__gt=now)
             & (Q(call__isnull=True) | Q(call__status=PublicationStatus.PUBLISHED))
         )
 
     @staticmethod
     def closed_q(now):
-        return Q(closing_at__lte=now) | Q(call__status=PublicationStatus.CANCELLED)
+        return Q(window_closes__lte=now) | Q(call__status=PublicationStatus.CANCELLED)
 
     def with_state(self, now=None):
         """Annotate dates and `state` (`open`, `upcoming` or `closed`) as of `now`."""
@@ -140,7 +148,7 @@ class VacancyQuerySet(models.QuerySet):
         return self.with_dates().annotate(
             state=Case(
                 When(self.closed_q(now), then=Value(Vacancy.State.CLOSED)),
-                When(opening_at__gt=now, then=Value(Vacancy.State.UPCOMING)),
+                When(window_opens__gt=now, then=Value(Vacancy.State.UPCOMING)),
                 default=Value(Vacancy.State.OPEN),
             )
         )
@@ -154,7 +162,8 @@ class VacancyQuerySet(models.QuerySet):
         return self.public().with_state(now).filter(self.closed_q(now))
 
     def by_closing(self):
-        return self.order_by(F("closing_at").asc(nulls_last=True), localized("title"), "pk")
+        # Rolling vacancies (no closing time) come last: their window closes at WINDOW_END.
+        return self.order_by("window_closes", localized("title"), "pk")
 
 
 class Vacancy(models.Model):
@@ -245,6 +254,11 @@ class Vacancy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The effective window: own opens_at, else the call's, else WINDOW_START; own closes_at, else the
+    # call's, else WINDOW_END. Set by database triggers on both vendors (migration 0007), so bulk_create,
+    # .update() and a call's new dates keep it current; null only in an unsaved instance.
+    window_opens = models.DateTimeField(null=True, editable=False)
+    window_closes = models.DateTimeField(null=True, editable=False)
 
     objects = VacancyQuerySet.as_manager()
 
@@ -254,6 +268,22 @@ class Vacancy(models.Model):
             models.Index(fields=["status", "closes_at"]),
             models.Index(fields=["country"]),
             models.Index(fields=["published_at"]),
+            # Open vacancies are a range of window_closes; the other columns, id included (COUNT reads
+            # it), let counts and facet counts read the index alone (an index-only scan), not the table.
+            models.Index(
+                fields=[
+                    *("window_closes", "window_opens"),
+                    *("call", "programme", "organisation", "country", "id"),
+                ],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="vacancy_public_window",
+            ),
+            # The next opening time (when cached pages must expire: vacancies.caching).
+            models.Index(
+                fields=["window_opens"],
+                condition=Q(status=PublicationStatus.PUBLISHED),
+                name="vacancy_public_opens",
+            ),
         ]
         permissions = [("publish_vacancy", _("Can publish, close and cancel vacancies"))]
         verbose_name = _("vacancy")

@@ -13,8 +13,11 @@ class PageResult:
     status: int = 200
 
 
-def paginate(queryset, page_value, per_page) -> PageResult:
+def paginate(queryset, page_value, per_page, count=None) -> PageResult:
+    """`count`: the number of rows, when the caller knows it (the paginator would count them)."""
     paginator = Paginator(queryset, per_page)
+    if count is not None:
+        paginator.count = count
     if page_value in (None, ""):
         return PageResult(paginator.page(1))
     try:

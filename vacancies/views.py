@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -12,6 +13,7 @@ from programmes.eligibility import evaluate, overall
 from programmes.forms import EligibilityForm
 
 from . import selectors
+from .caching import cached_page
 from .calendar import closing_calendar
 from .jsonld import job_posting
 from .pagination import paginate
@@ -25,6 +27,7 @@ def home(request):
     )
 
 
+@cached_page
 def vacancy_list(request):
     filterset = selectors.vacancy_list(filters=request.GET)
     errors = [
@@ -32,19 +35,24 @@ def vacancy_list(request):
         for name, messages in filterset.errors.items()
         for message in messages
     ]
-    result = paginate(filterset.qs, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE)
+    facets = selectors.vacancy_facets(filterset)
+    # The status facet has counted the list already: the paginator need not count it again.
+    count = next(o["count"] for o in facets["status"] if o["selected"]) if filterset.is_valid() else None
+    result = paginate(filterset.qs, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE, count=count)
     if result.error:
         errors.append(result.error)
     status = 400 if filterset.errors else result.status
     query = request.GET.copy()
     query.pop("page", None)
-    facets = selectors.vacancy_facets(filterset)
+    show_all = request.GET.get("facets") == "all"
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
             "filterset": filterset,
-            "facets": facets,
+            "facets": facets if show_all else _shortlisted(facets),
+            "facet_more": {} if show_all else _more_links(query, facets),
+            "show_all_facets": show_all,
             "page": result.page,
             "errors": errors,
             "query": query.urlencode(),
@@ -54,6 +62,40 @@ def vacancy_list(request):
         },
         status=status,
     )
+
+
+# A facet lists its most frequent values, and every chosen one; "Show all" lists the rest (?facets=all).
+# Every value of 325 organisations and 249 countries made the page 150 KB and doubled its rendering time.
+FACET_SHORTLIST = 10
+
+
+def _shortlist(options):
+    if len(options) <= FACET_SHORTLIST:
+        return options
+    frequent = sorted(options, key=lambda o: -o["count"])[:FACET_SHORTLIST]
+    kept = {id(o) for o in frequent}
+    return [o for o in options if id(o) in kept or o["selected"]]
+
+
+def _shortlisted(facets):
+    return {name: _shortlist(options) for name, options in facets.items()}
+
+
+def _more_links(query, facets):
+    """{facet: {"url", "label"}} for each facet the shortlist cuts, to the same list with every value."""
+    labels = {
+        "programme": lambda n: ngettext("Show all %(count)d programme", "Show all %(count)d programmes", n),
+        "organisation": lambda n: ngettext(
+            "Show all %(count)d organisation", "Show all %(count)d organisations", n
+        ),
+        "country": lambda n: ngettext("Show all %(count)d country", "Show all %(count)d countries", n),
+    }
+    url = _list_url(query, facets="all")
+    return {
+        name: {"url": url, "label": label(len(facets[name])) % {"count": len(facets[name])}}
+        for name, label in labels.items()
+        if len(facets[name]) > FACET_SHORTLIST
+    }
 
 
 def _list_url(query, **changes):
@@ -99,6 +141,7 @@ def _filter_removals(query, filterset, facets):
     return removals
 
 
+@cached_page
 def vacancy_detail(request, slug):
     vacancy = selectors.vacancy_detail(slug=slug)
     return render(

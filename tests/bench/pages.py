@@ -4,8 +4,10 @@ Every round runs each endpoint for the same time, floor first; the reported numb
 rounds, so a burst of other work on the machine moves one round, not the result.
 """
 
+import itertools
 import json
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -32,6 +34,21 @@ SEARCHES = (
     ("en", '"food security"'),
     ("nl", "UNICEF"),
 )
+# Search as it really comes: terms that rarely repeat, so neither the page nor the facet counts are in the
+# cache. A topic and a place of the bench data, each pair in each language, shuffled: 5,000+ distinct pages.
+UNCACHED_TOPICS = (
+    "klimaat", "gezondheid", "onderwijs", "migratie", "logistiek", "financiën", "communicatie", "energie",
+    "landbouw", "douane", "statistiek", "veiligheid", "santé", "éducation", "logistique", "finances",
+    "communication", "énergie", "agriculture", "statistique", "sécurité", "élections", "climate", "health",
+    "education", "logistics", "finance", "energy", "customs", "statistics", "security", "procurement",
+)  # fmt: skip
+UNCACHED_PLACES = (
+    "Brussel", "Antwerpen", "Gent", "Leuven", "Bruxelles", "Liège", "Namur", "Charleroi", "Brussels",
+    "Cotonou", "Ouagadougou", "Bujumbura", "Kinshasa", "Conakry", "Rabat", "Bamako", "Maputo", "Niamey",
+    "Kampala", "Ramallah", "Kigali", "Dakar", "Dodoma", "Genève", "Rome", "Paris", "Bonn", "Nairobi",
+    "Bangkok", "Amman", "Madrid", "Lima", "Hanoi", "Manila", "Pretoria", "Tunis", "Kyiv", "Vilnius",
+    "UNICEF", "UNDP", "WFP", "UNHCR",
+)  # fmt: skip
 TWO_FACETS = (
     "programme=jpo&country=CD",
     "programme=nato-staff&country=BE",
@@ -45,6 +62,18 @@ class Endpoint:
     name: str
     label: str
     paths: tuple[str, ...]
+    # Each run gets paths no earlier request asked for (the `paths` are a pool, used up in turn).
+    fresh: bool = False
+
+
+def uncached_searches():
+    pairs = [
+        (lang, f"{topic} {place}")
+        for lang in ("nl", "fr", "en")
+        for topic, place in itertools.product(UNCACHED_TOPICS, UNCACHED_PLACES)
+    ]
+    random.Random(7).shuffle(pairs)
+    return tuple(f"/{lang}/vacancies/?q={quote(q)}" for lang, q in pairs)
 
 
 def endpoints(scale):
@@ -56,6 +85,7 @@ def endpoints(scale):
         Endpoint("list", "list, default filters, facet counts", ("/nl/vacancies/",)),
         Endpoint("list_facets", "list, two facets", tuple(f"/nl/vacancies/?{q}" for q in TWO_FACETS)),
         Endpoint("search", "search q", tuple(f"/{lang}/vacancies/?q={quote(q)}" for lang, q in SEARCHES)),
+        Endpoint("search_uncached", "search q, a new term every request", uncached_searches(), fresh=True),
         Endpoint("detail", "detail page", details),
         Endpoint("api", "API list", ("/api/v1/vacancies/",)),
     )
@@ -123,15 +153,20 @@ class Server:
                 self.process.wait()
 
 
-def wrk(base, paths, *, seconds, connections):
-    """One wrk run over `paths`; returns throughput, latency percentiles (ms) and errors."""
+def wrk(base, paths, *, seconds, connections, spread=False):
+    """One wrk run over `paths`; returns throughput, latency percentiles (ms) and errors.
+
+    Each of the (at most two) threads starts at its own offset; `spread`: evenly spread over the paths.
+    """
+    threads = min(2, connections)
     with tempfile.NamedTemporaryFile("w", suffix=".paths") as paths_file:
         paths_file.write("\n".join(paths) + "\n")
         paths_file.flush()
         completed = subprocess.run(
-            ["wrk", "-t", str(min(2, connections)), "-c", str(connections), "-d", f"{seconds}s",
+            ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
              "--timeout", "10s", "-s", str(REPORT_LUA), base],
-            env={**os.environ, "BENCH_PATHS": paths_file.name}, capture_output=True, text=True, check=True,
+            env={**os.environ, "BENCH_PATHS": paths_file.name, "BENCH_SPREAD": str(threads if spread else 0)},
+            capture_output=True, text=True, check=True,
         )  # fmt: skip
     summary = json.loads([line for line in completed.stdout.splitlines() if line.startswith("{")][-1])
     latency = summary["latency_us"]
@@ -157,9 +192,12 @@ def drain(server, seconds=30):
 
 
 def check_paths(server, endpoint):
-    """Every path answers 200 before it is measured (a fast 404 would flatter the numbers)."""
+    """Every path answers 200 before it is measured (a fast 404 would flatter the numbers).
+
+    Of a pool of fresh paths, only a sample: asking for one puts it in the cache.
+    """
     sizes = []
-    for path in endpoint.paths:
+    for path in endpoint.paths[-20:] if endpoint.fresh else endpoint.paths:
         status, size = server.get(path)
         if status != 200:
             raise RuntimeError(f"{endpoint.name}: GET {path} answered {status}")
@@ -167,24 +205,42 @@ def check_paths(server, endpoint):
     return round(median(sizes))
 
 
+def _slices(paths, count):
+    size = len(paths) // count
+    return [paths[i * size : (i + 1) * size] for i in range(count)]
+
+
 def run(*, scale, database_url, redis_url, seconds, rounds, connections, log_dir, say):
     """Measure every endpoint at one scale. Returns {endpoint name: medians over the rounds}."""
+    import redis
+
+    # The site caches pages and counts in Redis: nothing may be left from another scale or run.
+    redis.Redis.from_url(redis_url).flushdb()
     server = Server(
         database_url=database_url, redis_url=redis_url, log_path=log_dir / f"gunicorn-{scale}.log"
     )
     try:
         chosen = endpoints(scale)
         sizes = {endpoint.name: check_paths(server, endpoint) for endpoint in chosen}
+        # A fresh endpoint's pool (its sampled paths left out) is cut into one slice per wrk run.
+        slices = {e.name: iter(_slices(e.paths[:-20], rounds + 1)) for e in chosen if e.fresh}
+
+        def paths_of(endpoint):
+            return next(slices[endpoint.name]) if endpoint.fresh else endpoint.paths
+
         for endpoint in chosen:  # warm the workers' caches and PostgreSQL's buffers
-            wrk(server.base, endpoint.paths, seconds=1, connections=connections)
+            wrk(server.base, paths_of(endpoint), seconds=1, connections=connections, spread=endpoint.fresh)
         runs = {endpoint.name: [] for endpoint in chosen}
         for round_number in range(1, rounds + 1):
             for endpoint in chosen:
                 drain(server)  # a slow page's last requests must not weigh on the next measurement
+                paths = paths_of(endpoint)
                 runs[endpoint.name].append(
-                    wrk(server.base, endpoint.paths, seconds=seconds, connections=connections)
+                    wrk(server.base, paths, seconds=seconds, connections=connections, spread=endpoint.fresh)
                 )
                 last = runs[endpoint.name][-1]
+                if endpoint.fresh and last["requests"] > len(paths):
+                    raise RuntimeError(f"{endpoint.name}: {last['requests']} requests for {len(paths)} paths")
                 say(
                     f"  {scale:>7,} vacancies, round {round_number}/{rounds}: {endpoint.name:<12} "
                     f"{last['rps']:8.1f} req/s  p50 {last['p50_ms']:6.1f} ms  p95 {last['p95_ms']:6.1f} ms"

@@ -3,6 +3,8 @@
 Runs the request in this process through Django's test client (the whole middleware stack, no network):
 first the queries it makes with their time, then a pyinstrument profile of `--repeat` requests, written
 to var/bench/profile-<scale>-<path>.html as well. `--explain` adds EXPLAIN (ANALYZE, BUFFERS) of each query.
+The site's cache would answer every request after the first: `--uncached` profiles with a cache that keeps
+nothing (Django's dummy backend), as a request with a new search term is served.
 Needs the bench extra (pip install -e '.[bench]') and a database made by `make bench`.
 """
 
@@ -21,6 +23,7 @@ def main(argv=None):
     parser.add_argument("--scale", type=int, default=config()["scales"][-1], help="vacancies in the database")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--uncached", action="store_true", help="a cache that keeps nothing")
     args = parser.parse_args(argv)
 
     os.environ.update(
@@ -34,6 +37,11 @@ def main(argv=None):
     import django
 
     django.setup()
+    if args.uncached:
+        from django.test import override_settings
+
+        dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        override_settings(CACHES=dummy).enable()
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext

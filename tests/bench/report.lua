@@ -1,5 +1,5 @@
 -- wrk script of the page benchmark: cycles through the paths listed (one per line) in the file named by
--- BENCH_PATHS, each thread from its own offset, and prints one JSON summary line at the end.
+-- BENCH_PATHS, each thread from its own offset (see BENCH_SPREAD in init), and prints one JSON summary line at the end.
 
 local paths = {}
 local counter = 0
@@ -7,6 +7,7 @@ local threads = 0
 
 function setup(thread)
   thread:set("offset", threads * 7)
+  thread:set("index", threads)
   threads = threads + 1
 end
 
@@ -17,6 +18,11 @@ function init(args)
     end
   end
   counter = offset or 0
+  -- BENCH_SPREAD threads: evenly spread over the paths, so no thread asks for a path another just asked for.
+  local spread = tonumber(os.getenv("BENCH_SPREAD") or "")
+  if spread and spread > 0 then
+    counter = (index or 0) * math.floor(#paths / spread)
+  end
 end
 
 function request()

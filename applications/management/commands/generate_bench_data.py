@@ -34,6 +34,7 @@ from django_countries import countries
 
 from applications.models import Subscriber
 from programmes.models import Programme
+from vacancies import caching
 from vacancies.management.commands.seed_demo import FIXTURES
 from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
 
@@ -319,6 +320,7 @@ class Command(BaseCommand):
             generator.subscribers_create,
             Subscriber,
         )
+        caching.bump()  # bulk_create() sends no signal: pages cached before must go
         self.stdout.write(
             f"generate_bench_data: {vacancies:,} vacancies ({vacancies_made:,} new, "
             f"{vacancies_removed:,} removed), {subscribers:,} subscribers ({subscribers_made:,} new, "

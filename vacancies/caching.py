@@ -1,0 +1,165 @@
+"""What candidates read, cached until the catalogue changes.
+
+Every write to the catalogue (calls, vacancies, organisations, programmes: services, admin, commands) sets
+a new *catalogue version* in the cache once its transaction commits, and every cached read is stored with
+the version it was computed under: after a publish the next request computes afresh. A vacancy also opens
+and closes by the clock, with no write at all, so an entry never outlives the next opening or closing time
+of any published vacancy, nor local midnight (when "closes tomorrow" becomes "closes today"), nor
+`MAX_AGE`.
+
+The cache is a help, not a dependency: with Redis down, pages are computed for every request and writes
+succeed (their bump is lost, so entries already cached are served until they expire: 5 minutes at most).
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import time
+from functools import wraps
+
+import redis
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.translation import get_language
+
+VERSION_KEY = "catalogue:version"
+MAX_AGE = 300  # seconds
+CACHE_ERRORS = (redis.RedisError, OSError)
+logger = logging.getLogger(__name__)
+
+
+def version():
+    current = cache.get(VERSION_KEY)
+    if current is None:
+        cache.add(VERSION_KEY, time.time_ns(), None)
+        current = cache.get(VERSION_KEY)
+    return current
+
+
+def bump():
+    """A new version: what was cached before is never served again."""
+    try:
+        # A fresh value rather than incr(): a version evicted and started again must not meet old entries.
+        cache.set(VERSION_KEY, time.time_ns(), None)
+    except CACHE_ERRORS as error:
+        logger.warning("Catalogue version not renewed, the cache is unavailable: %s", error)
+
+
+def bump_on_commit(**kwargs):
+    # At once, for reads later in the same transaction (and tests, whose transactions never commit); and
+    # after the commit, because a reader between the two could cache the old rows under the first bump.
+    bump()
+    transaction.on_commit(bump)
+
+
+def connect_signals():
+    from programmes.models import Programme
+
+    from .models import Call, Organisation, Vacancy
+
+    for model in (Programme, Organisation, Call, Vacancy):
+        post_save.connect(bump_on_commit, sender=model, dispatch_uid=f"catalogue-version-{model.__name__}")
+        post_delete.connect(bump_on_commit, sender=model, dispatch_uid=f"catalogue-version-{model.__name__}")
+
+
+def _next_boundary(now):
+    """The next time a published vacancy opens or closes, or local midnight, whichever comes first."""
+    from .models import PublicationStatus, Vacancy
+
+    published = Vacancy.objects.filter(status=PublicationStatus.PUBLISHED).order_by()
+    # Two index lookups (vacancy_public_window, vacancy_public_opens).
+    closes = published.filter(window_closes__gt=now).aggregate(at=Min("window_closes"))["at"]
+    opens = published.filter(window_opens__gt=now).aggregate(at=Min("window_opens"))["at"]
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    midnight = dt.datetime.combine(tomorrow, dt.time(), tzinfo=timezone.get_current_timezone())
+    return min(t for t in (closes, opens, midnight) if t is not None)
+
+
+def lifetime(current_version):
+    """Seconds an entry stored under `current_version` may live (0: do not store)."""
+    key = f"catalogue:{current_version}:boundary"
+    boundary = cache.get(key)
+    now = time.time()
+    if boundary is None:
+        boundary = _next_boundary(timezone.now()).timestamp()
+        if (until := int(min(boundary - now, MAX_AGE))) > 0:
+            cache.set(key, boundary, until)
+    return max(0, int(min(boundary - now, MAX_AGE)))
+
+
+def _digest(text):
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _lookup(key):
+    """(current version, entry stored under `key` for it, else None); (None, None) if the cache is down."""
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+        current = found.get(VERSION_KEY) or version()
+    except CACHE_ERRORS:
+        return None, None
+    entry = found.get(key)
+    return current, (entry if entry is not None and entry[0] == current else None)
+
+
+def _store(key, current, value):
+    if current is None:
+        return
+    try:
+        if ttl := lifetime(current):
+            cache.set(key, (current, *value), ttl)
+    except CACHE_ERRORS:
+        pass
+
+
+def cached(name, parts, compute):
+    """`compute()`, cached per catalogue version, language and `parts` (a string naming the selection)."""
+    key = f"catalogue:{name}:{get_language()}:{_digest(parts)}"
+    current, entry = _lookup(key)
+    if entry is not None:
+        return entry[1]
+    value = compute()
+    _store(key, current, (value,))
+    return value
+
+
+def cached_page(view):
+    """Serve a public page from the cache: anonymous GETs only, the whole response, per URL and language.
+
+    A request with a session cookie (staff signed in, say) always gets a fresh page, and a response is kept
+    only when it is a plain 200 that sets no cookie and used neither the session nor a CSRF token, so no
+    one's page is served to someone else. Headers added by middleware (CSP, security) are added again to a
+    cached response, as to a fresh one.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+            return view(request, *args, **kwargs)
+        # The absolute URL: pages contain absolute links built from the host and scheme.
+        key = f"catalogue:page:{get_language()}:{_digest(request.build_absolute_uri())}"
+        current, entry = _lookup(key)
+        if entry is not None:
+            _version, status, headers, content = entry
+            response = HttpResponse(content, status=status)
+            for header, value in headers:
+                response[header] = value
+            return response
+        response = view(request, *args, **kwargs)
+        session = getattr(request, "session", None)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not (session is not None and session.accessed)
+        ):
+            _store(key, current, (response.status_code, list(response.items()), response.content))
+        return response
+
+    return wrapper
