@@ -47,6 +47,19 @@ def database_url():
     return f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
 
 
+def before_step(monkeypatch, step, address, action):
+    """Run `action(mark)` before the SentMark `step` of the delivery to `address`."""
+    delivery_pk = AlertDelivery.objects.get(subscriber__email=address).pk
+    real_step = getattr(SentMark, step)
+
+    def step_with_action(mark):
+        if mark.pk == delivery_pk:
+            action(mark)
+        return real_step(mark)
+
+    monkeypatch.setattr(SentMark, step, step_with_action)
+
+
 def exactly_once(sink, addresses):
     return Counter(sink.recipients()) == Counter(addresses)
 
@@ -120,15 +133,11 @@ def test_a_delivery_another_worker_took_over_is_not_sent_twice(smtp_sink, call, 
     addresses = followers(call, 3)
     deliveries_create(call_id=call.pk)
     [batch] = pending_batches(call_id=call.pk)
-    taken = AlertDelivery.objects.get(subscriber__email=addresses[1])
-    real_hold_begin = SentMark.hold_begin
 
-    def slow_worker(mark):
-        if mark.pk == taken.pk:  # this worker was too slow: the sweep gave the delivery to another
-            AlertDelivery.objects.filter(pk=mark.pk).update(claim="another-worker")
-        return real_hold_begin(mark)
+    def slow_worker(mark):  # this worker was too slow: the sweep gave the delivery to another
+        AlertDelivery.objects.filter(pk=mark.pk).update(claim="another-worker")
 
-    monkeypatch.setattr(SentMark, "hold_begin", slow_worker)
+    before_step(monkeypatch, "hold_begin", addresses[1], slow_worker)
     counts = deliveries_send(delivery_ids=batch)
 
     # Abandoned after its content was sent, before the final dot: the server discarded it.
@@ -141,20 +150,15 @@ def test_a_database_connection_lost_after_the_final_dot_repeats_nothing(smtp_sin
     addresses = followers(call, 3)
     deliveries_create(call_id=call.pk)
     [batch] = pending_batches(call_id=call.pk)
-    unlucky = AlertDelivery.objects.get(subscriber__email=addresses[1])
-    real_commit_begin = SentMark.commit_begin
 
-    def database_restarts(mark):
-        if mark.pk == unlucky.pk:  # the connection dies between the UPDATE and its COMMIT
-            with psycopg.connect(database_url(), autocommit=True) as other:
-                other.execute("SELECT pg_terminate_backend(%s)", [connection.connection.info.backend_pid])
-                while other.execute(
-                    "SELECT 1 FROM pg_stat_activity WHERE pid = %s", [connection.connection.info.backend_pid]
-                ).fetchone():
-                    time.sleep(0.01)
-        return real_commit_begin(mark)
+    def database_restarts(mark):  # the connection dies between the UPDATE and its COMMIT
+        pid = connection.connection.info.backend_pid
+        with psycopg.connect(database_url(), autocommit=True) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+            while other.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone():
+                time.sleep(0.01)
 
-    monkeypatch.setattr(SentMark, "commit_begin", database_restarts)
+    before_step(monkeypatch, "commit_begin", addresses[1], database_restarts)
     counts = deliveries_send(delivery_ids=batch)
 
     # The server accepted the message whose COMMIT failed; it is recorded on a new connection, not sent again.
