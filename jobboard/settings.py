@@ -109,6 +109,10 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# What identifies the running code in the page cache's keys (an image tag, a commit); empty: a digest of the
+# sources and templates (vacancies/caching.py). A deploy never serves pages rendered by the code before it.
+RELEASE = env.str("RELEASE", default="")
+
 # Celery: without a broker every task runs in-process, at once (the embedded setup).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None

@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from tests.factories import OrganisationFactory, ProgrammeFactory, VacancyFactory
-from vacancies import services
-from vacancies.models import PublicationStatus
+from vacancies import caching, services
+from vacancies.models import PublicationStatus, Vacancy
 
 pytestmark = pytest.mark.django_db
 LIST = "/en/vacancies/"
@@ -159,3 +159,19 @@ def test_pages_and_publishing_work_with_the_cache_down(client, settings, django_
     assert "Published while the cache is down" in client.get(LIST).text
     assert client.get(draft.get_absolute_url()).status_code == 200
     assert client.get("/api/v1/vacancies/").json()["count"] == 1
+
+
+def test_a_new_release_never_serves_pages_cached_by_the_one_before(client, settings):
+    vacancy = VacancyFactory(title="Water engineer")
+    settings.RELEASE = "release-1"
+    caching.release.cache_clear()
+    assert "Water engineer" in client.get(LIST).text
+    # A change that renews no catalogue version, as new code rendering the same rows differently would be.
+    Vacancy.objects.filter(pk=vacancy.pk).update(title_en="Water and sanitation engineer")
+    assert "Water and sanitation engineer" not in client.get(LIST).text  # served from the cache
+
+    settings.RELEASE = "release-2"
+    caching.release.cache_clear()
+
+    assert "Water and sanitation engineer" in client.get(LIST).text
+    caching.release.cache_clear()

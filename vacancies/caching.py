@@ -5,7 +5,8 @@ a new *catalogue version* in the cache once its transaction commits, and every c
 the version it was computed under: after a publish the next request computes afresh. A vacancy also opens
 and closes by the clock, with no write at all, so an entry never outlives the next opening or closing time
 of any published vacancy, nor local midnight (when "closes tomorrow" becomes "closes today"), nor
-`MAX_AGE`.
+`MAX_AGE`. Keys also name the release of the code (`release()`), so that after a deploy no page rendered by
+the code before it is served.
 
 The cache is a help, not a dependency: with Redis down, pages are computed for every request and writes
 succeed (their bump is lost, so entries already cached are served until they expire: 5 minutes at most).
@@ -14,10 +15,14 @@ succeed (their bump is lost, so entries already cached are served until they exp
 import datetime as dt
 import hashlib
 import logging
+import sys
 import time
-from functools import wraps
+from functools import lru_cache, wraps
+from importlib import import_module
+from pathlib import Path
 
 import redis
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
@@ -29,6 +34,7 @@ from django.utils.translation import get_language
 
 VERSION_KEY = "catalogue:version"
 MAX_AGE = 300  # seconds
+RENDERING_SOURCES = {".py", ".html", ".txt", ".po"}
 CACHE_ERRORS = (redis.RedisError, OSError)
 logger = logging.getLogger(__name__)
 
@@ -92,6 +98,25 @@ def lifetime(current_version):
     return max(0, int(min(boundary - now, MAX_AGE)))
 
 
+@lru_cache(maxsize=1)
+def release():
+    """settings.RELEASE, else a digest of what renders a page: the site's Python, templates and catalogues."""
+    if settings.RELEASE:
+        return settings.RELEASE
+    base = Path(settings.BASE_DIR)
+    # The site's own apps: under the project's folder, and not installed packages (a virtualenv may be there).
+    ours = [Path(app.path) for app in apps.get_app_configs()]
+    roots = {path for path in ours if path.is_relative_to(base) and not path.is_relative_to(sys.prefix)}
+    roots |= {Path(import_module(settings.ROOT_URLCONF).__file__).parent, *map(Path, settings.LOCALE_PATHS)}
+    roots |= {Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
+    digest = hashlib.blake2b(digest_size=8)
+    sources = {path for root in roots for path in root.rglob("*") if path.suffix in RENDERING_SOURCES}
+    for path in sorted(sources):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _digest(text):
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
@@ -119,7 +144,7 @@ def _store(key, current, value):
 
 def cached(name, parts, compute):
     """`compute()`, cached per catalogue version, language and `parts` (a string naming the selection)."""
-    key = f"catalogue:{name}:{get_language()}:{_digest(parts)}"
+    key = f"catalogue:{release()}:{name}:{get_language()}:{_digest(parts)}"
     current, entry = _lookup(key)
     if entry is not None:
         return entry[1]
@@ -142,7 +167,7 @@ def cached_page(view):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
         # The absolute URL: pages contain absolute links built from the host and scheme.
-        key = f"catalogue:page:{get_language()}:{_digest(request.build_absolute_uri())}"
+        key = f"catalogue:{release()}:page:{get_language()}:{_digest(request.build_absolute_uri())}"
         current, entry = _lookup(key)
         if entry is not None:
             _version, status, headers, content = entry
