@@ -57,12 +57,15 @@ def wire_form(message: EmailMessage) -> bytes:
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
 
 
-@lru_cache(maxsize=16)  # the sender is the same for every message of a fan-out
 def _envelope_address(address, encoding):
     """The <address> of MAIL FROM or RCPT TO, as smtplib's mail() and rcpt() would send it."""
     if _PLAIN_ADDRESS.fullmatch(address):
         return f"<{address}>"
     return smtplib.quoteaddr(sanitize_address(address, encoding))
+
+
+# The sender is the same for every message of a fan-out: work it out once.
+_sender_envelope = lru_cache(maxsize=16)(_envelope_address)
 
 
 class SmtpTransport:
@@ -116,11 +119,11 @@ class SmtpTransport:
         encoding = message.encoding or settings.DEFAULT_CHARSET
         record.hold_begin()
         try:
-            code, reply = smtp.docmd("MAIL", f"FROM:{_envelope_address(message.from_email, encoding)}")
+            code, reply = smtp.docmd("MAIL", f"FROM:{_sender_envelope(message.from_email, encoding)}")
             if code != 250:
                 self._failed(code, reply)
             for recipient in message.recipients():
-                code, reply = smtp.docmd("RCPT", f"TO:{_envelope_address.__wrapped__(recipient, encoding)}")
+                code, reply = smtp.docmd("RCPT", f"TO:{_envelope_address(recipient, encoding)}")
                 if code not in (250, 251):
                     self._failed(code, reply, permanent=code >= 500)
             code, reply = smtp.docmd("DATA")

@@ -2,9 +2,10 @@
 
 mailer.py records a delivery as sent before it sends the final dot, so that a killed worker never repeats a
 message. If it waited for the COMMIT's reply before writing the dot, a worker killed during that round trip
-would leave a delivery recorded as sent and a message the server discards: a lost alert, about one kill in
-twenty. So on PostgreSQL the UPDATE runs in an open transaction, the COMMIT is written without waiting, the
-dot right after it, and both replies are read afterwards: a kill can only fall between two socket writes.
+would leave a delivery recorded as sent and a message the server discards: a lost alert (a kill test lost
+one in about 13 runs). So on PostgreSQL the UPDATE runs in an open transaction, the COMMIT is written
+without waiting, the dot right after it, and both replies are read afterwards: a kill can only fall between
+two socket writes.
 The UPDATE is written before the message's envelope and read after its content, so that the database's
 round trips overlap the mail server's: one message costs the mail server's four round trips, no more.
 
@@ -71,7 +72,7 @@ class SentMark:
         (the subscriber withdrew, or the lease ran out and another worker took it): drop the message."""
         if not self._overlapped:
             with transaction.atomic():
-                return self._queryset(Status.SENDING).update(status=Status.SENT, sent_at=timezone.now()) == 1
+                return self._record() == 1
         with connection.wrap_database_errors:
             results = self._results()
             if results[-1].command_tuples == 1:
@@ -123,8 +124,8 @@ class SentMark:
         while True:
             try:
                 connection.close()  # the broken connection; the next query opens a new one
-                recorded = self._queryset(Status.SENDING).update(status=Status.SENT, sent_at=timezone.now())
-                if not recorded and not self._queryset(Status.SENT).exists():  # else the COMMIT did happen
+                # Nothing to record and not sent: taken over. Already sent: the COMMIT did happen after all.
+                if not self._record() and not self._queryset(Status.SENT).exists():
                     log.warning("Alert delivery %s was taken over before it could be recorded", self.pk)
                 return
             except DatabaseError:
@@ -135,6 +136,10 @@ class SentMark:
 
     def _queryset(self, status):
         return AlertDelivery.objects.filter(pk=self.pk, claim=self.claim, status=status)
+
+    def _record(self) -> int:
+        """The plain path's UPDATE, through the ORM: 1 if this run held the delivery, else 0."""
+        return self._queryset(Status.SENDING).update(status=Status.SENT, sent_at=timezone.now())
 
     # The wire, through psycopg's libpq interface. Its connection is non-blocking: wait with select.
 
