@@ -37,6 +37,17 @@ def manage(settings, *args, **overrides):
     )  # fmt: skip
 
 
+def stop_process_group(process, timeout):
+    """SIGTERM to the process and its children; SIGKILL if they have not ended after `timeout` seconds."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 def compose_worker_options():
     """The pool options of docker-compose.yml's worker: tests and benchmarks run it as production does."""
     command = re.search(r"celery -A jobboard worker (.*)", (ROOT / "docker-compose.yml").read_text()).group(1)
@@ -67,9 +78,4 @@ class Worker:
         self.process.wait()
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process_group(self.process, timeout=20)

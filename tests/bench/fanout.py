@@ -16,7 +16,6 @@ sizes (PSS, which splits shared pages between the processes sharing them: the me
 
 import multiprocessing
 import os
-import signal
 import smtplib
 import subprocess
 import sys
@@ -29,7 +28,7 @@ from pathlib import Path
 from django.db.models import Count
 
 from tests.bench.pages import free_port, service_env
-from tests.workers import compose_worker_options
+from tests.workers import compose_worker_options, stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 FANOUT_CALL = "bench-fanout"
@@ -185,13 +184,7 @@ class Worker:
             time.sleep(0.1)
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process, timeout=30)
 
 
 def _setup_django(*, database_url, redis_url, smtp_port):

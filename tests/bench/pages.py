@@ -8,7 +8,6 @@ import itertools
 import json
 import os
 import random
-import signal
 import subprocess
 import sys
 import tempfile
@@ -19,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from statistics import median
 from urllib.parse import quote
+
+from tests.workers import stop_process_group
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_LUA = Path(__file__).with_name("report.lua")
@@ -144,13 +145,7 @@ class Server:
             return error.code, len(error.read())
 
     def stop(self):
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process, timeout=20)
 
 
 def wrk(base, paths, *, seconds, connections, spread=False):
