@@ -48,11 +48,11 @@ class ProgrammeAdmin(SuperuserEdits, admin.ModelAdmin):
 @admin.register(CountryGroup)
 class CountryGroupAdmin(SuperuserEdits, admin.ModelAdmin):
     list_display = ["name", "slug", "source"]
-    search_fields = ["name", "slug"]
+    search_fields = [*columns("name"), "slug"]
 
 
 @admin.register(EligibilityRule)
 class EligibilityRuleAdmin(SuperuserEdits, admin.ModelAdmin):
-    list_display = ["code", "programme", "kind", "parameters", "order"]
-    list_filter = ["programme", "kind"]
+    list_display = ["code", "programme", "kind", "applies_to", "parameters", "order"]
+    list_filter = ["programme", "kind", "applies_to"]
     search_fields = ["code", *columns("explanation")]

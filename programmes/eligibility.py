@@ -1,8 +1,16 @@
-"""Eligibility: does a candidate meet a programme's (or a vacancy's) conditions?
+"""Eligibility: may a candidate apply under a programme, or for one of its vacancies?
 
-`evaluate()` answers one result per rule: passed True, False, or None when only the employer can check it
-(a security clearance, a medical file, a Selor selection). The checking itself (`check`) is pure: it takes
-resolved rules and a candidate and touches no database, so every boundary is tested without one.
+Three verdicts, the same on the page and in the API (`verdict()`):
+- eligible (True): at least one condition could be checked, every checkable one was, and all are met;
+- not eligible (False): at least one checkable condition is not met;
+- cannot be decided online (None): nothing checkable applies to the candidate, or the answer depends on
+  the post (JPO posts reserved for partner-country nationals state their conditions in each publication).
+
+A rule can be scoped to the nationals of a country group (`applies_to`): the JPO source sets its degree,
+experience and age conditions for Belgians only. A rule that does not apply is left out, not "met".
+Conditions only the employer can check (a security clearance, a Selor selection) are listed as information
+and decide nothing. The checking itself (`check`) is pure: it takes resolved rules and a candidate and
+touches no database, so every boundary is tested without one.
 """
 
 import datetime as dt
@@ -20,18 +28,50 @@ from .models import CountryGroup, Education, EligibilityRule
 
 Kind = EligibilityRule.Kind
 LANGUAGES = {"en": gettext_lazy("English"), "fr": gettext_lazy("French")}
-NATO_LEVELS = range(1, 7)  # NATO's STANAG 6001-style scale, I to VI
+NATO_LEVELS = range(1, 7)  # the NATO scale the source uses, I to VI
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
+# The names the NATO source gives to levels; the others it does not name.
+NATO_LEVEL_NAMES = {5: gettext_lazy("Advanced"), 2: gettext_lazy("Elementary")}
 MAX_AGE_LIMIT = 100
+
+
+class Scale:
+    """How a programme asks about languages: NATO's levels I-VI, or (JPO) a very good knowledge, yes or no."""
+
+    NATO = "nato"
+    VERY_GOOD = "very-good"
+
+
+class Outcome:
+    MET = "met"
+    NOT_MET = "not-met"
+    LATER = "later"  # the employer checks it later: information, decides nothing
+    DEPENDS = "depends"  # depends on the post: the answer cannot be decided online
+
+
+PASSED = {Outcome.MET: True, Outcome.NOT_MET: False, Outcome.LATER: None, Outcome.DEPENDS: None}
+# The candidate's answers each kind of rule reads (the form asks nothing else).
+QUESTIONS = {
+    Kind.NATIONALITY: ("nationality",),
+    Kind.MAX_AGE: ("birth_date",),
+    Kind.MIN_EDUCATION: ("education",),
+    Kind.MIN_EXPERIENCE: ("experience_years",),
+    Kind.LANGUAGES: (),  # language_<code> for each language of the rule
+    Kind.INFORMATIONAL: (),
+    Kind.PER_POST: (),
+}
 
 
 @dataclass(frozen=True)
 class Candidate:
-    birth_date: dt.date
-    nationality: str  # ISO 3166 alpha-2
-    education: str  # an Education value
-    experience_years: Decimal
-    languages: dict = field(default_factory=dict)  # {"en": 5, "fr": 2} on the NATO scale
+    """What the candidate answered; a question the rules do not ask stays empty."""
+
+    birth_date: dt.date | None = None
+    nationality: str = ""  # ISO 3166 alpha-2
+    education: str = ""  # an Education value
+    experience_years: Decimal | None = None
+    # {"en": 5, "fr": 2} on NATO's scale, or {"en": True, "fr": False} for a very good knowledge
+    languages: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -40,15 +80,35 @@ class Rule:
     kind: str
     parameters: dict
     explanation: str = ""
-    countries: frozenset = frozenset()  # resolved members of a nationality rule's country group
+    countries: frozenset = frozenset()  # resolved members of a nationality rule's country groups
+    applies_to: frozenset | None = None  # nationals these countries only; None: everyone
+    applies_to_name: str = ""
+    source: str = ""
+
+    @property
+    def checkable(self):
+        return self.kind not in (Kind.INFORMATIONAL, Kind.PER_POST)
+
+    def applies(self, nationality):
+        return self.applies_to is None or nationality in self.applies_to
+
+    def questions(self):
+        """The form fields this rule reads."""
+        if self.kind == Kind.LANGUAGES:
+            return tuple(f"language_{code}" for code in self.parameters["languages"])
+        return QUESTIONS[self.kind]
 
 
 @dataclass(frozen=True)
 class Result:
     code: str
-    passed: bool | None
+    outcome: str
     message: str
     explanation: str = ""
+
+    @property
+    def passed(self) -> bool | None:
+        return PASSED[self.outcome]
 
 
 # --- parameters ---------------------------------------------------------------------------------
@@ -58,13 +118,16 @@ def validate_parameters(kind, parameters, *, known_groups=None):
     """Raise ValidationError unless `parameters` fit `kind`. `known_groups`: slugs of country groups."""
     if not isinstance(parameters, dict):
         raise ValidationError(_("Parameters must be a JSON object."))
+    if kind == Kind.LANGUAGES:
+        validate_language_requirement(parameters)
+        return
     expected = {
-        Kind.NATIONALITY: {"group"},
+        Kind.NATIONALITY: {"groups"},
         Kind.MAX_AGE: {"years"},
         Kind.MIN_EDUCATION: {"level"},
         Kind.MIN_EXPERIENCE: {"years"},
-        Kind.LANGUAGES: {"languages", "levels"},
         Kind.INFORMATIONAL: set(),
+        Kind.PER_POST: set(),
     }[kind]
     if set(parameters) != expected:
         raise ValidationError(
@@ -72,8 +135,11 @@ def validate_parameters(kind, parameters, *, known_groups=None):
             % {"kind": kind, "keys": ", ".join(sorted(expected)) or _("none")}
         )
     if kind == Kind.NATIONALITY:
-        if known_groups is not None and parameters["group"] not in known_groups:
-            raise ValidationError(_("Unknown country group “%(group)s”.") % {"group": parameters["group"]})
+        groups = parameters["groups"]
+        if not isinstance(groups, list) or not groups or not all(isinstance(g, str) for g in groups):
+            raise ValidationError(_("Give the country groups as a list of slugs."))
+        if known_groups is not None and (unknown := [g for g in groups if g not in known_groups]):
+            raise ValidationError(_("Unknown country group “%(group)s”.") % {"group": unknown[0]})
     elif kind == Kind.MAX_AGE:
         years = parameters["years"]
         if not isinstance(years, int) or isinstance(years, bool) or not 0 < years <= MAX_AGE_LIMIT:
@@ -89,78 +155,141 @@ def validate_parameters(kind, parameters, *, known_groups=None):
         years = parameters["years"]
         if not isinstance(years, int | float) or isinstance(years, bool) or not 0 <= years <= 60:
             raise ValidationError(_("The years of experience must be a number from 0 to 60."))
-    elif kind == Kind.LANGUAGES:
-        validate_language_requirement(parameters)
 
 
 def validate_language_requirement(parameters):
-    languages, levels = parameters.get("languages"), parameters.get("levels")
-    if not isinstance(languages, list) or not isinstance(levels, list) or len(languages) != len(levels):
-        raise ValidationError(_("Give as many levels as languages, as two lists."))
-    if not languages or len(set(languages)) != len(languages):
+    """{"scale": "nato", "languages": [...], "levels": [...]}, or {"scale": "very-good", "languages": [...]}
+    (a very good knowledge of each)."""
+    scale = parameters.get("scale", Scale.NATO)
+    keys = {"scale", "languages", "levels"} if scale == Scale.NATO else {"scale", "languages"}
+    if (
+        scale not in (Scale.NATO, Scale.VERY_GOOD)
+        or not set(parameters) <= keys
+        or "languages" not in parameters
+    ):
+        raise ValidationError(
+            _(
+                'Give {"scale": "nato", "languages": ["en", "fr"], "levels": [5, 2]} or '
+                '{"scale": "very-good", "languages": ["en", "fr"]}.'
+            )
+        )
+    languages = parameters["languages"]
+    if not isinstance(languages, list) or not languages or len(set(languages)) != len(languages):
         raise ValidationError(_("List each language once."))
     if unknown := [code for code in languages if code not in LANGUAGES]:
         raise ValidationError(
             _("Unknown language code(s): %(codes)s; use %(known)s.")
             % {"codes": ", ".join(map(str, unknown)), "known": ", ".join(LANGUAGES)}
         )
-    if any(isinstance(level, bool) or level not in NATO_LEVELS for level in levels):
-        raise ValidationError(_("Language levels run from 1 (I) to 6 (VI) on NATO's scale."))
+    if scale == Scale.NATO:
+        levels = parameters.get("levels")
+        if not isinstance(levels, list) or len(levels) != len(languages):
+            raise ValidationError(_("Give as many levels as languages, as two lists."))
+        if any(isinstance(level, bool) or level not in NATO_LEVELS for level in levels):
+            raise ValidationError(_("Language levels run from 1 (I) to 6 (VI) on NATO's scale."))
+
+
+def language_scale(parameters):
+    return parameters.get("scale", Scale.NATO)
 
 
 # --- rules of a programme or a vacancy ----------------------------------------------------------
 
 
 def rules_for(programme_or_vacancy) -> list[Rule]:
-    """The programme's rules, with a vacancy's own requirements in place of the programme's."""
+    """The programme's rules, as a vacancy's reservation and own requirements change them."""
     vacancy = programme_or_vacancy if hasattr(programme_or_vacancy, "programme_id") else None
     programme = vacancy.programme if vacancy else programme_or_vacancy
-    rules = {
-        rule.code: Rule(rule.code, rule.kind, dict(rule.parameters), rule.explanation)
-        for rule in programme.eligibility_rules.all()
-    }
+    stored = list(programme.eligibility_rules.all())
+    groups = {g.pk: g for g in CountryGroup.objects.all()}  # a handful of rows: one query
+    by_slug = {g.slug: g for g in groups.values()}
+
+    def members(group):
+        return frozenset(str(c) for c in group.countries) if group else frozenset()
+
+    rules = {}
+    for rule in stored:
+        scope = groups.get(rule.applies_to_id)
+        rules[rule.code] = Rule(
+            rule.code,
+            rule.kind,
+            dict(rule.parameters),
+            rule.explanation,
+            countries=frozenset().union(*(members(by_slug.get(s)) for s in rule.parameters["groups"]))
+            if rule.kind == Kind.NATIONALITY
+            else frozenset(),
+            applies_to=members(scope) if scope else None,
+            applies_to_name=str(scope.name) if scope else "",
+            source=rule.source,
+        )
     if vacancy:
-        _apply_vacancy_requirements(rules, vacancy)
-    groups = {r.parameters["group"] for r in rules.values() if r.kind == Kind.NATIONALITY}
-    members = {
-        g.slug: frozenset(str(c) for c in g.countries) for g in CountryGroup.objects.filter(slug__in=groups)
-    }
-    return [
-        Rule(r.code, r.kind, r.parameters, r.explanation, members.get(r.parameters["group"], frozenset()))
-        if r.kind == Kind.NATIONALITY
-        else r
-        for r in rules.values()
-    ]
+        _apply_vacancy_requirements(rules, vacancy, by_slug, members)
+    return list(rules.values())
 
 
 RESERVED_FOR_GROUPS = {"belgian": "belgium", "partner-country": "jpo-partner-countries"}
 
 
-def _replace(rules, kind, code, parameters, explanation):
-    """Put a vacancy's requirement in place of the programme's rule of the same kind."""
-    existing = next((r for r in rules.values() if r.kind == kind), None)
-    if existing:
-        del rules[existing.code]
-        code = existing.code
-    rules[code] = Rule(code, kind, parameters, explanation)
-
-
-def _apply_vacancy_requirements(rules, vacancy):
+def reserved_countries(vacancy, by_slug, members) -> frozenset | None:
+    """The nationalities a vacancy is reserved for, or None when it is not reserved."""
+    named = frozenset(str(c) for c in getattr(vacancy, "reserved_countries", None) or ())
+    if named:
+        return named
     if vacancy.reserved_for:
+        return members(by_slug.get(RESERVED_FOR_GROUPS[vacancy.reserved_for]))
+    return None
+
+
+def _replace(rules, kind, code, **values):
+    """Put a vacancy's requirement in place of the programme's rule of the same kind (in its place in the
+    order), for every candidate: a post's own publication speaks to everyone who may apply for it."""
+    existing = next((r for r in rules.values() if r.kind == kind), None)
+    if existing is None:
+        rules[code] = Rule(code, kind, **values)
+        return
+    replaced = {
+        key: (Rule(existing.code, kind, **values) if key == existing.code else rule)
+        for key, rule in rules.items()
+    }
+    rules.clear()
+    rules.update(replaced)
+
+
+def _apply_vacancy_requirements(rules, vacancy, by_slug, members):
+    reserved = reserved_countries(vacancy, by_slug, members)
+    if reserved is not None:
+        who = (
+            ", ".join(sorted(countries.name(c) or c for c in reserved))
+            if getattr(vacancy, "reserved_countries", None)
+            else vacancy.get_reserved_for_display()
+        )
         _replace(
             rules,
             Kind.NATIONALITY,
             "nationality",
-            {"group": RESERVED_FOR_GROUPS[vacancy.reserved_for]},
-            _("This post is reserved for: %(who)s.") % {"who": vacancy.get_reserved_for_display()},
+            parameters={"groups": []},
+            explanation=_("This post is reserved for: %(who)s.") % {"who": who},
+            countries=reserved,
         )
+    # On a post, "stated in each publication" is this publication: the organisation checks it.
+    for code, rule in list(rules.items()):
+        if rule.kind == Kind.PER_POST:
+            rules[code] = Rule(
+                code,
+                Kind.INFORMATIONAL,
+                {},
+                _("The conditions of this post are those stated in its publication, on this page."),
+                applies_to=rule.applies_to,
+                applies_to_name=rule.applies_to_name,
+                source=rule.source,
+            )
     if vacancy.required_education:
         _replace(
             rules,
             Kind.MIN_EDUCATION,
             "education",
-            {"level": vacancy.required_education},
-            _("This post asks for at least: %(level)s.")
+            parameters={"level": vacancy.required_education},
+            explanation=_("This post asks for at least: %(level)s.")
             % {"level": vacancy.get_required_education_display()},
         )
     if vacancy.required_experience_years is not None:
@@ -168,8 +297,8 @@ def _apply_vacancy_requirements(rules, vacancy):
             rules,
             Kind.MIN_EXPERIENCE,
             "experience",
-            {"years": float(vacancy.required_experience_years)},
-            _("This post asks for %(years)s years of relevant experience.")
+            parameters={"years": float(vacancy.required_experience_years)},
+            explanation=_("This post asks for %(years)s years of relevant experience.")
             % {"years": _number(vacancy.required_experience_years)},
         )
     if vacancy.required_languages:
@@ -177,9 +306,45 @@ def _apply_vacancy_requirements(rules, vacancy):
             rules,
             Kind.LANGUAGES,
             "languages",
-            dict(vacancy.required_languages),
-            _("The languages this post asks for."),
+            parameters=dict(vacancy.required_languages),
+            explanation=_("The languages this post asks for."),
         )
+
+
+# --- what to ask --------------------------------------------------------------------------------
+
+
+def questions(rules: list[Rule]) -> list[str]:
+    """The form fields the rules read, in the form's order; nationality whenever a rule is scoped."""
+    asked = {name for rule in rules for name in rule.questions()}
+    if any(rule.applies_to is not None for rule in rules if rule.checkable or rule.kind == Kind.PER_POST):
+        asked.add("nationality")
+    order = [
+        "nationality",
+        "birth_date",
+        "education",
+        "experience_years",
+        *(f"language_{c}" for c in LANGUAGES),
+    ]
+    return [name for name in order if name in asked]
+
+
+def languages_scale(rules: list[Rule]) -> str:
+    rule = next((r for r in rules if r.kind == Kind.LANGUAGES), None)
+    return language_scale(rule.parameters) if rule else Scale.NATO
+
+
+def required_questions(rules: list[Rule], nationality: str) -> dict[str, Rule]:
+    """{field: the first rule that needs it} for the rules that apply to a candidate of `nationality`."""
+    needed = {}
+    for rule in rules:
+        if not rule.checkable or not rule.applies(nationality):
+            continue
+        if rule.kind == Kind.LANGUAGES:
+            continue  # "none" (no level, or not a very good knowledge) is a valid answer
+        for name in rule.questions():
+            needed.setdefault(name, rule)
+    return needed
 
 
 # --- checking ------------------------------------------------------------------------------------
@@ -195,8 +360,15 @@ def _number(value):
     return number_format(f"{Decimal(str(value)).normalize():f}")
 
 
-def _level_text(level):
-    return ROMAN.get(level, "–")
+def level_text(level):
+    """V (Advanced), II (Elementary), or the bare numeral where the source names no level."""
+    if level in NATO_LEVEL_NAMES:
+        return f"{ROMAN[level]} ({NATO_LEVEL_NAMES[level]})"
+    return ROMAN.get(level, _("none"))
+
+
+def _outcome(passed):
+    return Outcome.MET if passed else Outcome.NOT_MET
 
 
 def _check_one(rule: Rule, candidate: Candidate, call_year: int) -> Result:
@@ -232,22 +404,42 @@ def _check_one(rule: Rule, candidate: Candidate, call_year: int) -> Result:
             "have": _number(candidate.experience_years),
             "need": _number(required),
         }
+    elif rule.kind == Kind.LANGUAGES and language_scale(params) == Scale.VERY_GOOD:
+        lacking = [str(LANGUAGES[code]) for code in params["languages"] if not candidate.languages.get(code)]
+        passed = not lacking
+        names = " " + _("and") + " "
+        message = (
+            _("A very good knowledge of %(languages)s is required; you have it.")
+            if passed
+            else _("A very good knowledge of %(languages)s is required; you do not have it in %(lacking)s.")
+        ) % {
+            "languages": names.join(str(LANGUAGES[code]) for code in params["languages"]),
+            "lacking": names.join(lacking),
+        }
     elif rule.kind == Kind.LANGUAGES:
         passed = languages_met(params, candidate.languages)
         message = _(
             "Required on NATO's scale: %(levels)s in %(languages)s, in either order. You have: %(have)s."
         ) % {
-            "levels": " / ".join(_level_text(level) for level in params["levels"]),
+            "levels": " / ".join(level_text(level) for level in params["levels"]),
             "languages": " / ".join(str(LANGUAGES[code]) for code in params["languages"]),
             "have": ", ".join(
-                f"{LANGUAGES[code]} {_level_text(candidate.languages.get(code, 0))}"
+                f"{LANGUAGES[code]} {level_text(candidate.languages.get(code, 0))}"
                 for code in params["languages"]
             ),
         }
+    elif rule.kind == Kind.PER_POST:
+        return Result(
+            rule.code,
+            Outcome.DEPENDS,
+            _("This depends on the post: each post's publication states its conditions."),
+            rule.explanation,
+        )
     else:
-        passed = None
-        message = _("Checked by the employer later in the procedure.")
-    return Result(rule.code, passed, message, rule.explanation)
+        return Result(
+            rule.code, Outcome.LATER, _("Checked by the employer later in the procedure."), rule.explanation
+        )
+    return Result(rule.code, _outcome(passed), message, rule.explanation)
 
 
 def languages_met(parameters, levels_held) -> bool:
@@ -259,17 +451,31 @@ def languages_met(parameters, levels_held) -> bool:
     )
 
 
+def applicable(rules: list[Rule], nationality: str) -> tuple[list[Rule], list[Rule]]:
+    """(the rules that apply to a national of `nationality`, those that do not)."""
+    applying = [rule for rule in rules if rule.applies(nationality)]
+    return applying, [rule for rule in rules if not rule.applies(nationality)]
+
+
 def check(rules: list[Rule], candidate: Candidate, call_year: int) -> list[Result]:
-    return [_check_one(rule, candidate, call_year) for rule in rules]
+    """One result per rule that applies to the candidate, in the rules' order."""
+    return [_check_one(rule, candidate, call_year) for rule in applicable(rules, candidate.nationality)[0]]
 
 
-def overall(results: list[Result]) -> bool | None:
-    """False when any rule fails; None when none fails but some can only be checked later; else True."""
-    if any(r.passed is False for r in results):
+def verdict(results: list[Result]) -> bool | None:
+    """False when a condition is not met; True when at least one was checked and every checkable one is met;
+    None when nothing checkable applied or the answer depends on the post."""
+    outcomes = {r.outcome for r in results}
+    if Outcome.NOT_MET in outcomes:
         return False
-    if any(r.passed is None for r in results):
+    if Outcome.DEPENDS in outcomes or Outcome.MET not in outcomes:
         return None
     return True
+
+
+def verdict_name(value: bool | None) -> str:
+    """The verdict as the page's `data-verdict` names it."""
+    return {True: "eligible", False: "not-eligible", None: "unknown"}[value]
 
 
 def evaluate(programme_or_vacancy, candidate: Candidate, call_year: int) -> list[Result]:

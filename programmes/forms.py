@@ -1,4 +1,9 @@
-"""The eligibility checker's input, shared by the page and the JSON API. Nothing here is stored."""
+"""The eligibility checker's input, shared by the page and the JSON API. Nothing here is stored.
+
+The form asks only what the rules it is built for read (`eligibility.questions`), in the scale those
+rules use; a question that only a scoped rule reads (JPO's age, for Belgians) is required only of the
+candidates that rule applies to.
+"""
 
 import datetime as dt
 import re
@@ -8,61 +13,128 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from .eligibility import LANGUAGES, ROMAN, Candidate
+from . import eligibility
+from .eligibility import LANGUAGES, Candidate, Scale
 from .models import Education
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-LEVEL_CHOICES = [("", _("None"))] + [(str(n), f"{ROMAN[n]} ({n})") for n in range(1, 7)]
+NATO_LEVEL_CHOICES = [("", _("None"))] + [(str(n), eligibility.level_text(n)) for n in range(1, 7)]
+
+
+def _nato_level_field(code):
+    return forms.TypedChoiceField(
+        label=_("%(language)s (NATO level)") % {"language": LANGUAGES[code]},
+        choices=NATO_LEVEL_CHOICES,
+        coerce=int,
+        empty_value=0,
+        required=False,
+        help_text=_("NATO's levels run from I to VI; the post names V “Advanced” and II “Elementary”."),
+    )
+
+
+def _very_good_field(code):
+    return forms.BooleanField(
+        label=_("I have a very good knowledge of %(language)s") % {"language": LANGUAGES[code]},
+        required=False,
+    )
+
+
+def _all_fields():
+    return {
+        # A callable, so country names come in the language of each request, not of the first import.
+        "nationality": forms.ChoiceField(
+            label=_("Nationality"), choices=lambda: [("", "—")] + list(countries), required=False
+        ),
+        "birth_date": forms.DateField(
+            label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+        ),
+        "education": forms.ChoiceField(
+            label=_("Highest degree"), choices=[("", "—")] + Education.choices, required=False
+        ),
+        "experience_years": forms.DecimalField(
+            label=_("Years of relevant professional experience"),
+            min_value=0,
+            max_value=60,
+            max_digits=4,
+            decimal_places=2,
+            required=False,
+        ),
+    }
 
 
 class EligibilityForm(forms.Form):
-    birth_date = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
-    # A callable, so country names come in the language of each request, not of the first import.
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=lambda: [("", "—")] + list(countries))
-    education = forms.ChoiceField(label=_("Highest degree"), choices=[("", "—")] + Education.choices)
-    experience_years = forms.DecimalField(
-        label=_("Years of relevant professional experience"),
-        min_value=0,
-        max_value=60,
-        max_digits=4,
-        decimal_places=2,
-    )
-    language_en = forms.TypedChoiceField(
-        label=_("English (NATO level)"), choices=LEVEL_CHOICES, coerce=int, empty_value=0, required=False
-    )
-    language_fr = forms.TypedChoiceField(
-        label=_("French (NATO level)"), choices=LEVEL_CHOICES, coerce=int, empty_value=0, required=False
-    )
     call_year = forms.IntegerField(
         label=_("Year of the call"), min_value=2000, max_value=2100, required=False
     )
 
+    def __init__(self, data=None, *, rules, **kwargs):
+        super().__init__(data, **kwargs)
+        self.rules = rules
+        self.scale = eligibility.languages_scale(rules)
+        available = _all_fields()
+        for name in eligibility.questions(rules):
+            if name.startswith("language_"):
+                code = name.removeprefix("language_")
+                field = _very_good_field(code) if self.scale == Scale.VERY_GOOD else _nato_level_field(code)
+            else:
+                field = available[name]
+            self.fields[name] = field
+        for name, scopes in _scopes(rules).items():
+            if None not in scopes and name in self.fields:
+                self.fields[name].help_text = _(
+                    "Asked of nationals of %(groups)s only: the condition is theirs."
+                ) % {"groups": ", ".join(sorted(scopes))}
+        self.order_fields([*eligibility.questions(rules), "call_year"])
+
+    @property
+    def asks_anything(self):
+        return len(self.fields) > 1
+
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
-        if birth_date > timezone.localdate():
+        if birth_date and birth_date > timezone.localdate():
             raise forms.ValidationError(_("The date of birth cannot be in the future."))
-        if birth_date < dt.date(1900, 1, 1):
+        if birth_date and birth_date < dt.date(1900, 1, 1):
             raise forms.ValidationError(_("Check the year of birth."))
         return birth_date
+
+    def clean(self):
+        data = super().clean()
+        if "nationality" in self.fields and not data.get("nationality"):
+            if "nationality" not in self.errors:
+                self.add_error("nationality", _("This field is required."))
+            return data
+        for name, rule in eligibility.required_questions(self.rules, data.get("nationality", "")).items():
+            if data.get(name) in (None, "") and name not in self.errors:
+                message = (
+                    _("This field is required for nationals of %(group)s.") % {"group": rule.applies_to_name}
+                    if rule.applies_to is not None
+                    else _("This field is required.")
+                )
+                self.add_error(name, message)
+        return data
 
     def candidate(self) -> Candidate:
         data = self.cleaned_data
         return Candidate(
-            birth_date=data["birth_date"],
-            nationality=data["nationality"],
-            education=data["education"],
-            experience_years=data["experience_years"],
+            birth_date=data.get("birth_date"),
+            nationality=data.get("nationality") or "",
+            education=data.get("education") or "",
+            experience_years=data.get("experience_years"),
             languages={code: data[f"language_{code}"] for code in LANGUAGES if data.get(f"language_{code}")},
         )
 
     @classmethod
-    def from_json(cls, payload: dict):
-        """Map the API's JSON body onto the form; returns (form, errors found before form validation)."""
+    def from_json(cls, payload: dict, *, rules):
+        """Map the API's JSON body onto the form; returns (form, errors found before form validation).
+
+        Keys the rules do not read are ignored, as the page does not ask them."""
         errors = {}
+        asked = set(eligibility.questions(rules))
         data = {
             name: payload.get(name) for name in ("birth_date", "nationality", "education", "experience_years")
         }
-        data = {name: value for name, value in data.items() if value is not None}
+        data = {name: value for name, value in data.items() if value is not None and name in asked}
         birth_date = data.get("birth_date")
         if birth_date is not None and not (isinstance(birth_date, str) and ISO_DATE.fullmatch(birth_date)):
             errors["birth_date"] = [str(_("Give the date as YYYY-MM-DD."))]
@@ -70,17 +142,43 @@ class EligibilityForm(forms.Form):
         if "call_year" in payload:
             data["call_year"] = payload["call_year"]
         languages = payload.get("languages", {})
+        scale = eligibility.languages_scale(rules)
+        example = '{"en": true, "fr": true}' if scale == Scale.VERY_GOOD else '{"en": 5, "fr": 2}'
         if not isinstance(languages, dict):
-            errors["languages"] = [str(_('Give languages as an object such as {"en": 5, "fr": 2}.'))]
-        else:
-            if unknown := sorted(set(languages) - set(LANGUAGES)):
-                errors["languages"] = [
-                    str(
-                        _("Unknown language code(s): %(codes)s; use en, fr.")
-                        % {"codes": ", ".join(map(str, unknown))}
-                    )
-                ]
-            for code in LANGUAGES:
-                if code in languages:
-                    data[f"language_{code}"] = languages[code]
-        return cls(data), errors
+            errors["languages"] = [
+                str(_("Give languages as an object such as %(example)s.") % {"example": example})
+            ]
+            return cls(data, rules=rules), errors
+        if unknown := sorted(set(languages) - set(LANGUAGES)):
+            errors["languages"] = [
+                str(
+                    _("Unknown language code(s): %(codes)s; use en, fr.")
+                    % {"codes": ", ".join(map(str, unknown))}
+                )
+            ]
+        for code, value in languages.items():
+            name = f"language_{code}"
+            if name not in asked:
+                continue
+            if scale == Scale.VERY_GOOD and not isinstance(value, bool):
+                errors[name] = [str(_("Give true or false: a very good knowledge of this language or not."))]
+            elif scale == Scale.NATO and (isinstance(value, bool) or not isinstance(value, int)):
+                errors[name] = [str(_("Give a NATO level from 1 to 6."))]
+            elif scale == Scale.VERY_GOOD:
+                if value:
+                    data[name] = "on"
+            else:
+                data[name] = value
+        return cls(data, rules=rules), errors
+
+
+def _scopes(rules):
+    """{field: the names of the groups whose checkable rules read it, None for a rule that applies to all}."""
+    scopes = {}
+    for rule in rules:
+        if rule.checkable:
+            for name in rule.questions():
+                scopes.setdefault(name, set()).add(
+                    rule.applies_to_name if rule.applies_to is not None else None
+                )
+    return scopes

@@ -102,17 +102,20 @@ class ContractTerms(models.Model):
 
 class CountryGroup(models.Model):
     slug = models.SlugField(unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = translated(models.CharField(_("name"), max_length=200))
     countries = CountryField(_("countries"), multiple=True)
     source = models.CharField(_("source"), max_length=300, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["slug"]
         verbose_name = _("country group")
         verbose_name_plural = _("country groups")
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        require_one(self, "name")
 
     def natural_key(self):
         return (self.slug,)
@@ -120,17 +123,34 @@ class CountryGroup(models.Model):
 
 class EligibilityRule(models.Model):
     class Kind(models.TextChoices):
-        NATIONALITY = "nationality", _("Nationality in a country group")
+        NATIONALITY = "nationality", _("Nationality in one of the country groups")
         MAX_AGE = "max-age", _("Maximum age on 31 December of the call year")
         MIN_EDUCATION = "min-education", _("Minimum education")
         MIN_EXPERIENCE = "min-experience", _("Minimum years of relevant experience")
-        LANGUAGES = "languages", _("Language levels (NATO scale I-VI)")
+        LANGUAGES = "languages", _("Languages (NATO levels I-VI, or a very good knowledge)")
         INFORMATIONAL = "informational", _("Checked later by the employer")
+        PER_POST = "per-post", _("Stated in each post's publication")
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="eligibility_rules")
     code = models.SlugField(_("code"), max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    # The JPO source sets its conditions for Belgian nationals only: a rule can be scoped to a group.
+    applies_to = models.ForeignKey(
+        CountryGroup,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("applies to nationals of"),
+        help_text=_("Empty: to every candidate."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where the source document states this condition, e.g. “jpo-programme.nl.txt, line 65”."),
+    )
     explanation = translated(
         models.TextField(_("explanation"), help_text=_("Shown to candidates next to the result."))
     )

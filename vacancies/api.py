@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from programmes.eligibility import evaluate, overall
+from programmes.eligibility import rules_for, verdict_name
 from programmes.forms import EligibilityForm
 from programmes.markup import render_markdown
 
@@ -145,18 +145,35 @@ def eligibility(request):
                 errors["vacancy"] = [_("No vacancy “%(slug)s” in this programme.") % {"slug": vacancy_slug}]
             else:
                 errors["programme"] = [_("No programme “%(slug)s”.") % {"slug": programme_slug}]
-    form, form_errors = EligibilityForm.from_json(payload)
-    errors |= form_errors
+    if errors:
+        return _error(400, errors)
+    programme, vacancy, call_year = subject
+    rules = rules_for(vacancy or programme)
+    form, errors = EligibilityForm.from_json(payload, rules=rules)
     if not form.is_valid():
         errors |= {name: [str(m) for m in messages] for name, messages in form.errors.items()}
     if errors:
         return _error(400, errors)
-    programme, vacancy, call_year = subject
-    results = evaluate(vacancy or programme, form.candidate(), form.cleaned_data["call_year"] or call_year)
+    call_year = form.cleaned_data["call_year"] or call_year
+    answer = selectors.eligibility_answer(
+        programme=programme, vacancy=vacancy, rules=rules, candidate=form.candidate(), call_year=call_year
+    )
     return JsonResponse(
         {
-            "eligible": overall(results),
-            "call_year": form.cleaned_data["call_year"] or call_year,
-            "rules": [{"code": r.code, "passed": r.passed, "message": r.message} for r in results],
+            "eligible": answer.verdict,
+            "verdict": verdict_name(answer.verdict),
+            "call_year": call_year,
+            "questions": [name for name in form.fields if name != "call_year"],
+            "rules": [
+                {"code": r.code, "passed": r.passed, "outcome": r.outcome, "message": r.message}
+                for r in answer.results
+            ],
+            "not_applicable": [
+                {"code": rule.code, "applies_to": rule.applies_to_name} for rule in answer.not_applicable
+            ],
+            "reserved_posts": [
+                {"slug": v.slug, "title": v.title, "url": request.build_absolute_uri(v.get_absolute_url())}
+                for v in answer.reserved_posts
+            ],
         }
     )

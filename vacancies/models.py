@@ -231,6 +231,12 @@ class Vacancy(models.Model):
     reserved_for = models.CharField(
         _("reserved for"), max_length=20, choices=ReservedFor.choices, blank=True, default=ReservedFor.ANYONE
     )
+    reserved_countries = CountryField(
+        _("reserved for nationals of"),
+        multiple=True,
+        blank=True,
+        help_text=_("Only the nationals of these countries may apply; empty: as “reserved for” says."),
+    )
     contract_type = models.CharField(_("contract type"), max_length=20, choices=ContractType.choices)
     apply_url = models.URLField(_("apply link"), blank=True)
     apply_instructions = translated(models.TextField(_("how to apply"), help_text=_("Markdown.")))

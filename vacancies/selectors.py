@@ -2,14 +2,16 @@
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.validators import slug_re
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django_countries import countries
 
-from programmes.models import Programme
+from programmes import eligibility
+from programmes.models import CountryGroup, Programme
 from programmes.translation import columns
 
 from . import caching
@@ -248,3 +250,50 @@ def eligibility_subject(*, programme_slug, vacancy_slug=None):
         open_call = Call.objects.open().filter(programme=programme).order_by("-year").first()
         year = open_call.year if open_call else timezone.localdate().year
     return programme, vacancy, year
+
+
+@dataclass(frozen=True)
+class EligibilityAnswer:
+    """What the checker page and the API answer, for the same candidate the same."""
+
+    results: list  # eligibility.Result, one per rule that applies to the candidate
+    verdict: bool | None
+    not_applicable: list  # eligibility.Rule: conditions that apply to other nationals only
+    reserved_posts: (
+        list  # open vacancies reserved for the candidate's nationality, when the answer depends on the post
+    )
+
+
+def eligibility_answer(*, programme, vacancy, rules, candidate, call_year) -> EligibilityAnswer:
+    results = eligibility.check(rules, candidate, call_year)
+    depends = any(r.outcome == eligibility.Outcome.DEPENDS for r in results)
+    return EligibilityAnswer(
+        results=results,
+        verdict=eligibility.verdict(results),
+        not_applicable=eligibility.applicable(rules, candidate.nationality)[1]
+        if candidate.nationality
+        else [],
+        reserved_posts=open_posts_reserved_for(programme=programme, nationality=candidate.nationality)
+        if depends and vacancy is None
+        else [],
+    )
+
+
+def open_posts_reserved_for(*, programme, nationality):
+    """The programme's open vacancies reserved for the nationals of `nationality` (by name or by group)."""
+    groups = {g.slug: {str(c) for c in g.countries} for g in CountryGroup.objects.all()}
+    reservations = [
+        value
+        for value, slug in eligibility.RESERVED_FOR_GROUPS.items()
+        if nationality in groups.get(slug, ())
+    ]
+    return list(
+        Vacancy.objects.open()
+        .filter(programme=programme)
+        .filter(
+            Q(reserved_for__in=reservations, reserved_countries="")
+            | Q(reserved_countries__contains=nationality)
+        )
+        .select_related("organisation")
+        .by_closing()
+    )

@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from programmes.eligibility import evaluate, overall
+from programmes.eligibility import Candidate, rules_for, verdict_name
 from programmes.forms import EligibilityForm
 
 from . import selectors
@@ -183,18 +183,31 @@ def programme_detail(request, slug):
 @never_cache  # the answers are personal: no shared or browser cache keeps them
 @require_http_methods(["GET", "POST"])
 def eligibility_check(request, slug):
-    """The checker: POST only, so the date of birth never appears in a URL. Nothing is stored or logged."""
+    """The checker: POST only, so the date of birth never appears in a URL. Nothing is stored or logged.
+
+    A programme (or vacancy) with no condition that can be checked online asks nothing: the page says so and
+    lists what the source does say."""
     programme, vacancy, call_year = selectors.eligibility_subject(
         programme_slug=slug, vacancy_slug=request.GET.get("vacancy")
     )
-    form = EligibilityForm(request.POST or None, initial={"call_year": call_year})
-    results = eligible = None
+    rules = rules_for(vacancy or programme)
+    form = EligibilityForm(request.POST or None, rules=rules, initial={"call_year": call_year})
+    answer = None
     status = 200
-    if request.method == "POST":
+    if not form.asks_anything:
+        answer = selectors.eligibility_answer(
+            programme=programme, vacancy=vacancy, rules=rules, candidate=Candidate(), call_year=call_year
+        )
+    elif request.method == "POST":
         if form.is_valid():
             call_year = form.cleaned_data["call_year"] or call_year
-            results = evaluate(vacancy or programme, form.candidate(), call_year)
-            eligible = overall(results)
+            answer = selectors.eligibility_answer(
+                programme=programme,
+                vacancy=vacancy,
+                rules=rules,
+                candidate=form.candidate(),
+                call_year=call_year,
+            )
         else:
             status = 400
     return render(
@@ -205,8 +218,9 @@ def eligibility_check(request, slug):
             "vacancy": vacancy,
             "call_year": call_year,
             "form": form,
-            "results": results,
-            "eligible": eligible,
+            "rules": rules,
+            "answer": answer,
+            "verdict": verdict_name(answer.verdict) if answer else "",
         },
         status=status,
     )
