@@ -240,17 +240,15 @@ def reserved_countries(vacancy, by_slug, members) -> frozenset | None:
     return None
 
 
-def _replace(rules, kind, code, **values):
+def _replace(rules, kind, code, new_kind=None, **values):
     """Put a vacancy's requirement in place of the programme's rule of the same kind (in its place in the
     order), for every candidate: a post's own publication speaks to everyone who may apply for it."""
     existing = next((r for r in rules.values() if r.kind == kind), None)
     if existing is None:
-        rules[code] = Rule(code, kind, **values)
+        rules[code] = Rule(code, new_kind or kind, **values)
         return
-    replaced = {
-        key: (Rule(existing.code, kind, **values) if key == existing.code else rule)
-        for key, rule in rules.items()
-    }
+    replacement = Rule(existing.code, new_kind or kind, **values)
+    replaced = {key: (replacement if key == existing.code else rule) for key, rule in rules.items()}
     rules.clear()
     rules.update(replaced)
 
@@ -258,6 +256,10 @@ def _replace(rules, kind, code, **values):
 def _apply_vacancy_requirements(rules, vacancy, by_slug, members):
     reserved = reserved_countries(vacancy, by_slug, members)
     if reserved is not None:
+        # Conditions for nationals the post is not open to ask nothing of those it is open to.
+        for code, rule in list(rules.items()):
+            if rule.applies_to is not None and not rule.applies_to & reserved:
+                del rules[code]
         who = (
             ", ".join(sorted(countries.name(c) or c for c in reserved))
             if getattr(vacancy, "reserved_countries", None)
@@ -292,7 +294,17 @@ def _apply_vacancy_requirements(rules, vacancy, by_slug, members):
             explanation=_("This post asks for at least: %(level)s.")
             % {"level": vacancy.get_required_education_display()},
         )
-    if vacancy.required_experience_years is not None:
+    if vacancy.required_experience_years == 0:
+        # "No experience required" is no condition: nothing to check, and "met" would claim a check.
+        _replace(
+            rules,
+            Kind.MIN_EXPERIENCE,
+            "experience",
+            new_kind=Kind.INFORMATIONAL,
+            parameters={},
+            explanation=_("This post asks for no work experience."),
+        )
+    elif vacancy.required_experience_years is not None:
         _replace(
             rules,
             Kind.MIN_EXPERIENCE,

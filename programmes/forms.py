@@ -81,9 +81,8 @@ class EligibilityForm(forms.Form):
             self.fields[name] = field
         for name, scopes in _scopes(rules).items():
             if None not in scopes and name in self.fields:
-                self.fields[name].help_text = _(
-                    "Asked of nationals of %(groups)s only: the condition is theirs."
-                ) % {"groups": ", ".join(sorted(scopes))}
+                groups = ", ".join(sorted(scopes))
+                self.fields[name].help_text = _("Asked of nationals of %(groups)s only.") % {"groups": groups}
         self.order_fields([*eligibility.questions(rules), "call_year"])
 
     @property

@@ -45,6 +45,11 @@ class Programme(models.Model):
     def get_absolute_url(self):
         return reverse("programmes:detail", kwargs={"slug": self.slug})
 
+    @property
+    def has_checkable_rules(self):
+        """Whether the checker has anything to check (reads the prefetched rules)."""
+        return any(rule.is_checkable for rule in self.eligibility_rules.all())
+
     def clean(self):
         require_one(self, "name", "summary")
 
@@ -166,6 +171,11 @@ class EligibilityRule(models.Model):
 
     def __str__(self):
         return f"{self.programme.slug}: {self.code}"
+
+    @property
+    def is_checkable(self):
+        """Whether the checker can check it online (the others are information)."""
+        return self.kind not in (self.Kind.INFORMATIONAL, self.Kind.PER_POST)
 
     def clean(self):
         from .eligibility import validate_parameters

@@ -1,4 +1,5 @@
-"""Eligibility rules, boundary by boundary. `check` is pure; `rules_for` reads a programme or vacancy."""
+"""Eligibility rules, boundary by boundary, and the three verdicts. `check` is pure; `rules_for` reads a
+programme or vacancy."""
 
 import datetime as dt
 from decimal import Decimal
@@ -13,15 +14,15 @@ from programmes.eligibility import (
     age_on_31_december,
     check,
     evaluate,
-    overall,
     rules_for,
     validate_parameters,
+    verdict,
 )
 from programmes.models import CountryGroup, EligibilityRule
 from tests.factories import ProgrammeFactory, VacancyFactory
 
 Kind = EligibilityRule.Kind
-BELGIUM = Rule("nationality", Kind.NATIONALITY, {"group": "belgium"}, countries=frozenset({"BE"}))
+BELGIUM = Rule("nationality", Kind.NATIONALITY, {"groups": ["belgium"]}, countries=frozenset({"BE"}))
 PARTNERS = frozenset({"BJ", "BF", "BI", "CD", "GN", "ML", "MA", "MZ", "NE", "UG", "PS", "RW", "SN", "TZ"})
 NATO = frozenset(
     [
@@ -148,7 +149,9 @@ def test_education_is_compared_by_level(held, level, expected):
     assert passed(Rule("education", Kind.MIN_EDUCATION, {"level": level}), education=held) is expected
 
 
-NATO_LANGUAGES = Rule("languages", Kind.LANGUAGES, {"languages": ["en", "fr"], "levels": [5, 2]})
+NATO_LANGUAGES = Rule(
+    "languages", Kind.LANGUAGES, {"scale": "nato", "languages": ["en", "fr"], "levels": [5, 2]}
+)
 
 
 @pytest.mark.parametrize(
@@ -170,8 +173,30 @@ def test_nato_languages_need_v_in_one_and_ii_in_the_other(languages, expected):
 def test_the_language_message_says_what_is_needed_and_held():
     [result] = check([NATO_LANGUAGES], candidate(languages={"en": 4, "fr": 3}), 2026)
 
-    assert "V / II" in result.message
+    assert "V (Advanced) / II (Elementary)" in result.message
     assert "English IV, French III" in result.message
+
+
+VERY_GOOD = Rule("languages", Kind.LANGUAGES, {"scale": "very-good", "languages": ["en", "fr"]})
+
+
+@pytest.mark.parametrize(
+    ("languages", "expected"),
+    [
+        ({"en": True, "fr": True}, True),
+        ({"en": True}, False),
+        ({"fr": True, "en": False}, False),
+        ({}, False),
+    ],
+)
+def test_jpo_languages_need_a_very_good_knowledge_of_english_and_french(languages, expected):
+    assert passed(VERY_GOOD, languages=languages) is expected
+
+
+def test_the_very_good_knowledge_message_names_the_language_missing():
+    [result] = check([VERY_GOOD], candidate(languages={"en": True}), 2026)
+
+    assert result.message.endswith("you do not have it in French.")
 
 
 @pytest.mark.parametrize(
@@ -180,17 +205,17 @@ def test_the_language_message_says_what_is_needed_and_held():
         (BELGIUM, "BE", True),
         (BELGIUM, "BJ", False),  # a partner-country national against a Belgian-only post
         (
-            Rule("nationality", Kind.NATIONALITY, {"group": "jpo-partner-countries"}, countries=PARTNERS),
+            Rule("nationality", Kind.NATIONALITY, {"groups": ["jpo-partner-countries"]}, countries=PARTNERS),
             "BJ",
             True,
         ),
         (
-            Rule("nationality", Kind.NATIONALITY, {"group": "jpo-partner-countries"}, countries=PARTNERS),
+            Rule("nationality", Kind.NATIONALITY, {"groups": ["jpo-partner-countries"]}, countries=PARTNERS),
             "BE",
             False,
         ),
-        (Rule("nationality", Kind.NATIONALITY, {"group": "nato-members"}, countries=NATO), "CH", False),
-        (Rule("nationality", Kind.NATIONALITY, {"group": "nato-members"}, countries=NATO), "BE", True),
+        (Rule("nationality", Kind.NATIONALITY, {"groups": ["nato-members"]}, countries=NATO), "CH", False),
+        (Rule("nationality", Kind.NATIONALITY, {"groups": ["nato-members"]}, countries=NATO), "BE", True),
     ],
 )
 def test_nationality_must_be_in_the_rules_country_group(rule, nationality, expected):
@@ -212,12 +237,56 @@ def test_informational_rules_are_left_to_the_employer():
     assert result.explanation == "A security clearance."
 
 
-def test_overall_fails_on_any_failure_and_is_open_with_only_employer_checks_left():
+def test_the_verdict_is_eligible_when_every_checkable_condition_is_met_and_the_employer_checks_the_rest():
     rules = [BELGIUM, MAX_32, Rule("medical", Kind.INFORMATIONAL, {})]
 
-    assert overall(check(rules[:2], candidate(), 2026)) is True
-    assert overall(check(rules, candidate(), 2026)) is None
-    assert overall(check(rules, candidate(nationality="FR"), 2026)) is False
+    assert verdict(check(rules[:2], candidate(), 2026)) is True
+    assert verdict(check(rules, candidate(), 2026)) is True
+    assert verdict(check(rules, candidate(nationality="FR"), 2026)) is False
+
+
+def test_nothing_checkable_cannot_be_decided_online_whatever_the_candidate():
+    """Defence, civil crisis experts, asylum and migration: born 1950, any nationality, no degree."""
+    rules = [Rule("selor", Kind.INFORMATIONAL, {}), Rule("training", Kind.INFORMATIONAL, {})]
+
+    assert verdict(check(rules, Candidate(), 2026)) is None
+    assert verdict(check(rules, candidate(birth_date=dt.date(1950, 1, 1), nationality="US"), 2026)) is None
+    assert verdict(check([], Candidate(), 2026)) is None
+
+
+BELGIANS_ONLY = frozenset({"BE"})
+JPO_RULES = [
+    Rule(
+        "nationality",
+        Kind.NATIONALITY,
+        {"groups": ["belgium", "jpo-partner-countries"]},
+        countries=BELGIANS_ONLY | PARTNERS,
+    ),
+    Rule("education", Kind.MIN_EDUCATION, {"level": "master"}, applies_to=BELGIANS_ONLY),
+    Rule("age", Kind.MAX_AGE, {"years": 32}, applies_to=BELGIANS_ONLY),
+    Rule("partner-posts", Kind.PER_POST, {}, applies_to=PARTNERS),
+]
+
+
+def test_belgian_conditions_are_checked_for_belgians():
+    too_old = candidate(birth_date=dt.date(1990, 1, 1))
+
+    assert verdict(check(JPO_RULES, candidate(), 2026)) is True
+    assert verdict(check(JPO_RULES, too_old, 2026)) is False
+    assert [r.code for r in check(JPO_RULES, candidate(), 2026)] == ["nationality", "education", "age"]
+
+
+def test_a_partner_national_is_not_refused_at_programme_level_and_the_answer_depends_on_the_post():
+    older_without_degree = candidate(nationality="CD", birth_date=dt.date(1970, 1, 1), education="secondary")
+
+    results = check(JPO_RULES, older_without_degree, 2026)
+
+    assert [(r.code, r.outcome) for r in results] == [("nationality", "met"), ("partner-posts", "depends")]
+    assert verdict(results) is None
+
+
+def test_a_third_country_national_is_not_eligible_for_jpo():
+    assert verdict(check(JPO_RULES, candidate(nationality="US"), 2026)) is False
 
 
 @pytest.mark.parametrize(
@@ -229,8 +298,12 @@ def test_overall_fails_on_any_failure_and_is_open_with_only_employer_checks_left
         (Kind.MAX_AGE, {"age": 32}, "exactly these parameters: years"),
         (Kind.MIN_EXPERIENCE, {"years": -2}, "from 0 to 60"),
         (Kind.MIN_EDUCATION, {"level": "phd"}, "Unknown education level"),
-        (Kind.NATIONALITY, {"group": "martians"}, "Unknown country group"),
+        (Kind.NATIONALITY, {"groups": ["martians"]}, "Unknown country group"),
+        (Kind.NATIONALITY, {"groups": []}, "list of slugs"),
+        (Kind.NATIONALITY, {"group": "belgium"}, "exactly these parameters: groups"),
         (Kind.LANGUAGES, {"languages": ["en", "de"], "levels": [5, 2]}, "Unknown language code(s): de"),
+        (Kind.LANGUAGES, {"scale": "fluent", "languages": ["en"]}, "very-good"),
+        (Kind.LANGUAGES, {"scale": "very-good", "languages": ["en"], "levels": [5]}, "very-good"),
         (Kind.LANGUAGES, {"languages": ["en", "fr"], "levels": [7, 2]}, "from 1 (I) to 6 (VI)"),
         (Kind.LANGUAGES, {"languages": ["en", "fr"], "levels": [5, 0]}, "from 1 (I) to 6 (VI)"),
         (Kind.LANGUAGES, {"languages": ["en", "fr"], "levels": [5]}, "as many levels as languages"),
@@ -251,9 +324,11 @@ def test_bad_rule_parameters_are_refused_with_a_reason(kind, parameters, message
         (Kind.MIN_EXPERIENCE, {"years": 2}),
         (Kind.MIN_EXPERIENCE, {"years": 1.5}),
         (Kind.MIN_EDUCATION, {"level": "master"}),
-        (Kind.NATIONALITY, {"group": "belgium"}),
+        (Kind.NATIONALITY, {"groups": ["belgium"]}),
         (Kind.LANGUAGES, {"languages": ["en", "fr"], "levels": [5, 2]}),
+        (Kind.LANGUAGES, {"scale": "very-good", "languages": ["en", "fr"]}),
         (Kind.INFORMATIONAL, {}),
+        (Kind.PER_POST, {}),
     ],
 )
 def test_good_rule_parameters_pass(kind, parameters):
@@ -262,19 +337,25 @@ def test_good_rule_parameters_pass(kind, parameters):
 
 @pytest.fixture
 def jpo(db):
-    CountryGroup.objects.create(slug="belgium", name="Belgium", countries=["BE"])
-    CountryGroup.objects.create(
-        slug="jpo-partner-countries", name="Partner countries", countries=sorted(PARTNERS)
+    belgium = CountryGroup.objects.create(slug="belgium", name_en="Belgium", countries=["BE"])
+    partners = CountryGroup.objects.create(
+        slug="jpo-partner-countries", name_en="Partner countries", countries=sorted(PARTNERS)
     )
     programme = ProgrammeFactory(slug="jpo")
-    for code, kind, parameters in [
-        ("nationality", Kind.NATIONALITY, {"group": "belgium"}),
-        ("education", Kind.MIN_EDUCATION, {"level": "master"}),
-        ("experience", Kind.MIN_EXPERIENCE, {"years": 2}),
-        ("age", Kind.MAX_AGE, {"years": 32}),
+    for code, kind, parameters, scope in [
+        ("nationality", Kind.NATIONALITY, {"groups": ["belgium", "jpo-partner-countries"]}, None),
+        ("education", Kind.MIN_EDUCATION, {"level": "master"}, belgium),
+        ("experience", Kind.MIN_EXPERIENCE, {"years": 2}, belgium),
+        ("age", Kind.MAX_AGE, {"years": 32}, belgium),
+        ("partner-posts", Kind.PER_POST, {}, partners),
     ]:
         EligibilityRule.objects.create(
-            programme=programme, code=code, kind=kind, parameters=parameters, explanation=code
+            programme=programme,
+            code=code,
+            kind=kind,
+            parameters=parameters,
+            applies_to=scope,
+            explanation=code,
         )
     return programme
 
@@ -296,10 +377,21 @@ def test_a_programme_is_evaluated_rule_by_rule(jpo):
 
 def test_a_partner_country_post_admits_partner_nationals_instead_of_belgians(jpo):
     post = VacancyFactory(programme=jpo, reserved_for="partner-country")
+    older_rwandan = candidate(nationality="RW", birth_date=dt.date(1970, 1, 1))
 
-    assert results_by_code(evaluate(post, candidate(nationality="RW"), 2026))["nationality"] is True
+    on_the_post = evaluate(post, older_rwandan, 2026)
+
+    assert results_by_code(on_the_post) == {"nationality": True, "partner-posts": None}
+    assert verdict(on_the_post) is True  # the post's own publication is the organisation's to check
     assert results_by_code(evaluate(post, candidate(nationality="BE"), 2026))["nationality"] is False
-    assert results_by_code(evaluate(jpo, candidate(nationality="RW"), 2026))["nationality"] is False
+    assert verdict(evaluate(jpo, older_rwandan, 2026)) is None  # at programme level: it depends on the post
+
+
+def test_a_post_reserved_for_named_countries_takes_only_their_nationals(jpo):
+    post = VacancyFactory(programme=jpo, reserved_for="partner-country", reserved_countries=["CD"])
+
+    assert verdict(evaluate(post, candidate(nationality="CD"), 2026)) is True
+    assert verdict(evaluate(post, candidate(nationality="RW"), 2026)) is False
 
 
 def test_a_vacancys_own_requirements_replace_the_programmes(jpo):
@@ -307,7 +399,7 @@ def test_a_vacancys_own_requirements_replace_the_programmes(jpo):
         programme=jpo,
         required_education="bachelor",
         required_experience_years=Decimal("5"),
-        required_languages={"languages": ["en", "fr"], "levels": [5, 2]},
+        required_languages={"scale": "nato", "languages": ["en", "fr"], "levels": [5, 2]},
     )
 
     results = evaluate(
@@ -321,4 +413,4 @@ def test_a_vacancys_own_requirements_replace_the_programmes(jpo):
         "age": True,
         "languages": False,
     }
-    assert len(rules_for(post)) == 5
+    assert len(rules_for(post)) == 6

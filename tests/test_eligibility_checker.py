@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import logging
+import re
 
 import pytest
 from django.core.management import call_command
@@ -31,58 +32,191 @@ def jpo_candidate(**overrides):
         "nationality": "BE",
         "education": "master",
         "experience_years": 2,
-        "languages": {"en": 5, "fr": 4},
+        "languages": {"en": True, "fr": True},
     } | overrides
 
 
 def post_json(client, payload):
-    return client.post(API, json.dumps(payload), content_type="application/json")
+    return client.post(API, json.dumps(payload), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en")
 
 
 def codes(body):
     return {r["code"]: r["passed"] for r in body["rules"]}
 
 
-def test_a_belgian_master_with_two_years_aged_thirty_meets_the_jpo_conditions(client, seeded):
-    body = post_json(client, jpo_candidate()).json()
-
-    assert codes(body)["nationality"] is True
-    assert codes(body)["age"] is True
-    assert all(passed is not False for passed in codes(body).values())
-    assert body["eligible"] in (True, None)  # None only where a rule is left to the employer
-
-
-def test_thirty_three_on_31_december_is_too_old_for_jpo(client, seeded):
+def jpo_belgian(age=30, **overrides):
     year = timezone.localdate().year
-    body = post_json(client, jpo_candidate(birth_date=f"{year - 33}-12-31")).json()
-
-    assert body["eligible"] is False
-    assert codes(body)["age"] is False
-
-
-def test_a_partner_country_post_takes_partner_nationals(client, seeded):
-    post = "jpo-unicef-dr-congo-partnerland"
-
-    congolese = post_json(client, jpo_candidate(vacancy=post, nationality="CD")).json()
-    belgian = post_json(client, jpo_candidate(vacancy=post, nationality="BE")).json()
-
-    assert codes(congolese)["nationality"] is True
-    assert codes(belgian)["nationality"] is False
+    return {
+        "programme": "jpo",
+        "birth_date": born_aged(age, year),
+        "nationality": "BE",
+        "education": "master",
+        "experience_years": 2,
+        "languages": {"en": True, "fr": True},
+    } | overrides
 
 
-def test_the_nato_post_needs_a_member_state_and_v_ii_languages(client, seeded):
-    base = jpo_candidate(
-        programme="nato-staff", vacancy="nato-staff-officer-operations-crse", education="bachelor"
-    )
+def nato_candidate(**overrides):
+    return {
+        "programme": "nato-staff",
+        "nationality": "BE",
+        "education": "bachelor",
+        "experience_years": 2,
+        "languages": {"en": 5, "fr": 2},
+    } | overrides
 
-    swiss = post_json(client, base | {"nationality": "CH"}).json()
-    weak_french = post_json(client, base | {"languages": {"en": 5, "fr": 1}}).json()
-    good = post_json(client, base | {"languages": {"en": 2, "fr": 5}}).json()
 
-    assert codes(swiss)["nationality"] is False
-    assert weak_french["eligible"] is False
-    assert good["eligible"] is None  # security clearance and medical approval are the employer's to check
-    assert [r for r in good["rules"] if r["passed"] is None]
+JPO_PARTNER_POST = "jpo-unicef-dr-congo-partnerland"
+JPO_BELGIAN_POST = "jpo-unfpa-benin"
+NATO_POST = "nato-staff-officer-operations-crse"
+# A person none of the three schemes without checkable conditions should ever be told "you meet the conditions".
+ANYONE = {"birth_date": "1950-01-01", "nationality": "US", "education": "secondary", "experience_years": 0}
+
+# (payload, verdict): every programme, at programme and at vacancy level.
+VERDICTS = [
+    pytest.param(jpo_belgian(), "eligible", id="jpo-belgian-meets-all"),
+    pytest.param(jpo_belgian(age=33), "not-eligible", id="jpo-belgian-over-the-age-limit"),
+    pytest.param(jpo_belgian(education="bachelor"), "not-eligible", id="jpo-belgian-without-master"),
+    pytest.param(jpo_belgian(experience_years=1.5), "not-eligible", id="jpo-belgian-short-of-experience"),
+    pytest.param(jpo_belgian(languages={"en": True}), "not-eligible", id="jpo-belgian-without-french"),
+    pytest.param(
+        jpo_belgian(age=45, nationality="CD", education="secondary"), "unknown", id="jpo-partner-national"
+    ),
+    pytest.param(jpo_belgian(nationality="US"), "not-eligible", id="jpo-third-country-national"),
+    pytest.param(jpo_belgian(vacancy=JPO_BELGIAN_POST), "eligible", id="jpo-belgian-on-a-belgian-post"),
+    pytest.param(
+        jpo_belgian(vacancy=JPO_BELGIAN_POST, age=33), "not-eligible", id="jpo-too-old-on-a-belgian-post"
+    ),
+    pytest.param(
+        jpo_belgian(vacancy=JPO_BELGIAN_POST, nationality="CD"),
+        "not-eligible",
+        id="jpo-partner-on-belgian-post",
+    ),
+    pytest.param(
+        jpo_belgian(
+            vacancy=JPO_PARTNER_POST, age=45, nationality="CD", education="secondary", experience_years=0
+        ),
+        "eligible",
+        id="jpo-partner-national-on-a-partner-post",
+    ),
+    pytest.param(jpo_belgian(vacancy=JPO_PARTNER_POST), "not-eligible", id="jpo-belgian-on-a-partner-post"),
+    pytest.param(
+        jpo_belgian(vacancy=JPO_PARTNER_POST, nationality="US"), "not-eligible", id="jpo-third-country-post"
+    ),
+    pytest.param(nato_candidate(), "eligible", id="nato-member-national-v-ii"),
+    pytest.param(nato_candidate(languages={"en": 2, "fr": 5}), "eligible", id="nato-ii-v-either-order"),
+    pytest.param(nato_candidate(nationality="CH"), "not-eligible", id="nato-non-member"),
+    pytest.param(nato_candidate(languages={"en": 5, "fr": 1}), "not-eligible", id="nato-weak-french"),
+    pytest.param(nato_candidate(education="secondary"), "not-eligible", id="nato-without-degree"),
+    pytest.param(nato_candidate(vacancy=NATO_POST), "eligible", id="nato-post"),
+    pytest.param(nato_candidate(vacancy=NATO_POST, experience_years=1), "not-eligible", id="nato-post-short"),
+    pytest.param({"programme": "defence-reserve"} | ANYONE, "unknown", id="defence"),
+    pytest.param(
+        {"programme": "defence-reserve", "vacancy": "defensie-reserve-verbindingsofficier-provinciecommando"}
+        | ANYONE,
+        "unknown",
+        id="defence-post",
+    ),
+    pytest.param({"programme": "civil-crisis-expert"} | ANYONE, "unknown", id="civil-crisis"),
+    pytest.param(
+        {"programme": "civil-crisis-expert", "vacancy": "expert-civiel-crisisbeheer"} | ANYONE,
+        "unknown",
+        id="civil-crisis-post",
+    ),
+    pytest.param({"programme": "asylum-migration"} | ANYONE, "unknown", id="asylum-migration"),
+    pytest.param(
+        {"programme": "asylum-migration", "vacancy": "asiel-migratie-veiligheidsbegeleiders"} | ANYONE,
+        "unknown",
+        id="asylum-migration-post",
+    ),
+]
+API_VALUE = {"eligible": True, "not-eligible": False, "unknown": None}
+
+
+def as_form(payload):
+    """The page's fields for an API payload (checkboxes for a very good knowledge, levels as numbers)."""
+    fields = ("birth_date", "nationality", "education", "experience_years")
+    data = {name: str(payload[name]) for name in fields if name in payload}
+    for code, value in payload.get("languages", {}).items():
+        if value is True:
+            data[f"language_{code}"] = "on"
+        elif value is not False:
+            data[f"language_{code}"] = str(value)
+    return data
+
+
+def page_verdict(client, payload):
+    url = f"/en/programmes/{payload['programme']}/eligibility/"
+    if "vacancy" in payload:
+        url += f"?vacancy={payload['vacancy']}"
+    response = client.post(url, as_form(payload))
+    assert response.status_code == 200, response.text
+    return re.findall(r'data-verdict="([^"]*)"', response.text)
+
+
+@pytest.mark.parametrize(("payload", "expected"), VERDICTS)
+def test_the_page_and_the_api_give_the_same_verdict(client, seeded, payload, expected):
+    body = post_json(client, payload).json()
+
+    assert body["verdict"] == expected
+    assert body["eligible"] is API_VALUE[expected]
+    assert page_verdict(client, payload) == [expected]
+
+
+def test_a_partner_national_is_shown_the_open_posts_reserved_for_their_country(client, seeded):
+    body = post_json(client, jpo_belgian(nationality="CD")).json()
+
+    assert [post["slug"] for post in body["reserved_posts"]] == [JPO_PARTNER_POST]
+    assert {rule["code"] for rule in body["not_applicable"]} == {"education", "experience", "age"}
+    assert {r["code"]: r["outcome"] for r in body["rules"]}["partner-posts"] == "depends"
+
+
+def test_a_partner_national_is_not_asked_the_belgian_questions(client, seeded):
+    body = post_json(
+        client, {"programme": "jpo", "nationality": "RW", "languages": {"en": True, "fr": True}}
+    ).json()
+
+    assert body["verdict"] == "unknown"
+    # The post in DR Congo is reserved for the nationals of every partner country, Rwanda's included.
+    assert [post["slug"] for post in body["reserved_posts"]] == [JPO_PARTNER_POST]
+    assert post_json(client, {"programme": "jpo", "nationality": "BE"}).status_code == 400
+
+
+def test_a_belgian_must_answer_the_belgian_questions(client, seeded):
+    errors = post_json(client, {"programme": "jpo", "nationality": "BE"}).json()["errors"]
+
+    assert set(errors) == {"birth_date", "education", "experience_years"}
+    assert errors["age" if "age" in errors else "birth_date"] == [
+        "This field is required for nationals of Belgium."
+    ]
+
+
+def test_the_jpo_form_asks_about_a_very_good_knowledge_not_nato_levels(client, seeded):
+    page = client.get("/en/programmes/jpo/eligibility/").text
+
+    assert 'type="checkbox" name="language_en"' in page
+    assert "I have a very good knowledge of French" in page
+    assert "NATO level" not in page
+
+
+def test_the_nato_form_asks_the_levels_the_source_names(client, seeded):
+    page = client.get("/en/programmes/nato-staff/eligibility/").text
+
+    assert "English (NATO level)" in page
+    assert "V (Advanced)" in page and "II (Elementary)" in page
+    assert 'name="birth_date"' not in page  # NATO's source sets no age limit
+
+
+@pytest.mark.parametrize("slug", ["defence-reserve", "civil-crisis-expert", "asylum-migration"])
+def test_a_programme_without_checkable_conditions_shows_what_the_source_says_and_no_form(
+    client, seeded, slug
+):
+    page = client.get(f"/en/programmes/{slug}/eligibility/").text
+
+    assert re.findall(r'data-verdict="([^"]*)"', page) == ["unknown"]
+    assert "The source states no condition that can be checked here." in page
+    assert "<form" not in page.split("<main", 1)[-1].split("</main>")[0]
+    assert "You meet" not in page
 
 
 @pytest.mark.parametrize(
@@ -94,9 +228,11 @@ def test_the_nato_post_needs_a_member_state_and_v_ii_languages(client, seeded):
         (jpo_candidate(education="kindergarten"), "education"),
         (jpo_candidate(experience_years=-1), "experience_years"),
         (jpo_candidate(experience_years="many"), "experience_years"),
-        (jpo_candidate(languages={"en": 7}), "language_en"),
-        (jpo_candidate(languages={"fr": 0}), "language_fr"),
-        (jpo_candidate(languages={"de": 3}), "languages"),
+        (jpo_candidate(languages={"en": 5}), "language_en"),  # JPO asks yes or no, not a NATO level
+        (nato_candidate(languages={"en": 7}), "language_en"),
+        (nato_candidate(languages={"fr": 0}), "language_fr"),
+        (nato_candidate(languages={"fr": True}), "language_fr"),
+        (jpo_candidate(languages={"de": True}), "languages"),
         (jpo_candidate(languages=[5, 2]), "languages"),
         (jpo_candidate(programme="astronaut"), "programme"),
         (jpo_candidate(vacancy="no-such-post"), "vacancy"),
@@ -133,24 +269,26 @@ def test_the_page_shows_every_rule_with_its_outcome(client, seeded):
             "nationality": "BE",
             "education": "bachelor",
             "experience_years": "2.5",
-            "language_en": "5",
-            "language_fr": "3",
+            "language_en": "on",
+            "language_fr": "on",
             "call_year": str(year),
         },
     )
 
     assert response.status_code == 200
     assert "You do not meet every condition." in response.text
+    assert 'data-verdict="not-eligible"' in response.text
     assert "Not met" in response.text and "Master" in response.text
     assert f"You are 25 on 31 December {year}; the limit is 32." in response.text
     assert "no-store" in response["Cache-Control"]
 
 
 def test_the_page_per_vacancy_uses_the_vacancys_conditions(client, seeded):
-    page = client.get("/en/programmes/jpo/eligibility/?vacancy=jpo-unicef-dr-congo-partnerland")
+    page = client.get(f"/en/programmes/jpo/eligibility/?vacancy={JPO_PARTNER_POST}")
 
     assert page.status_code == 200
-    assert "UNICEF" in page.text or "DR Congo" in page.text or "jpo-unicef" in page.text
+    assert "Junior Professional Officer – UNICEF DR Congo" in page.text
+    assert 'name="birth_date"' not in page.text  # the Belgian conditions do not apply on a partner post
     assert (
         client.get("/en/programmes/jpo/eligibility/?vacancy=nato-staff-officer-operations-crse").status_code
         == 404

@@ -11,7 +11,7 @@ ADD = "/admin/programmes/eligibilityrule/add/"
 
 @pytest.fixture
 def programme(db):
-    CountryGroup.objects.create(slug="belgium", name="Belgium", countries=["BE"])
+    CountryGroup.objects.create(slug="belgium", name_en="Belgium", countries=["BE"])
     return ProgrammeFactory(slug="jpo")
 
 
@@ -34,7 +34,7 @@ def add_rule(admin_client, programme, kind, parameters):
     ("kind", "parameters", "message"),
     [
         ("max-age", '{"years": -5}', "The maximum age must be a whole number from 1 to 100."),
-        ("nationality", '{"group": "atlantis"}', "Unknown country group “atlantis”."),
+        ("nationality", '{"groups": ["atlantis"]}', "Unknown country group “atlantis”."),
         ("languages", '{"languages": ["en", "nl"], "levels": [5, 2]}', "Unknown language code(s): nl"),
         (
             "languages",
@@ -56,10 +56,30 @@ def test_the_admin_refuses_bad_parameters_and_saves_nothing(
 
 
 def test_the_admin_saves_good_parameters(admin_client, programme):
-    response = add_rule(admin_client, programme, "nationality", '{"group": "belgium"}')
+    response = add_rule(admin_client, programme, "nationality", '{"groups": ["belgium"]}')
 
     assert response.status_code == 302
-    assert EligibilityRule.objects.get().parameters == {"group": "belgium"}
+    assert EligibilityRule.objects.get().parameters == {"groups": ["belgium"]}
+
+
+def test_the_admin_scopes_a_rule_to_a_country_group(admin_client, programme):
+    belgium = CountryGroup.objects.get(slug="belgium")
+
+    response = admin_client.post(
+        ADD,
+        {
+            "programme": programme.pk,
+            "code": "age",
+            "kind": "max-age",
+            "parameters": '{"years": 32}',
+            "applies_to": belgium.pk,
+            "explanation_nl": "Voor Belgen",
+            "order": 1,
+        },
+    )
+
+    assert response.status_code == 302
+    assert EligibilityRule.objects.get().applies_to == belgium
 
 
 def test_the_consent_ledger_is_read_only_in_the_admin(admin_client):

@@ -145,12 +145,31 @@ def test_the_country_groups_have_one_fourteen_and_thirty_two_members(seeded):
 
 
 def test_the_jpo_rules_are_those_of_the_source(seeded):
-    rules = {rule.kind: rule.parameters for rule in EligibilityRule.objects.filter(programme__slug="jpo")}
+    rules = {
+        rule.code: (rule.kind, rule.parameters, rule.applies_to.slug if rule.applies_to else None)
+        for rule in EligibilityRule.objects.filter(programme__slug="jpo")
+    }
+    Kind = EligibilityRule.Kind
 
-    assert rules[EligibilityRule.Kind.NATIONALITY] == {"group": "belgium"}
-    assert rules[EligibilityRule.Kind.MIN_EDUCATION] == {"level": "master"}
-    assert rules[EligibilityRule.Kind.MIN_EXPERIENCE] == {"years": 2}
-    assert rules[EligibilityRule.Kind.MAX_AGE] == {"years": 32}
+    assert rules == {
+        "nationality": (Kind.NATIONALITY, {"groups": ["belgium", "jpo-partner-countries"]}, None),
+        "education": (Kind.MIN_EDUCATION, {"level": "master"}, "belgium"),
+        "experience": (Kind.MIN_EXPERIENCE, {"years": 2}, "belgium"),
+        "age": (Kind.MAX_AGE, {"years": 32}, "belgium"),
+        "languages": (Kind.LANGUAGES, {"scale": "very-good", "languages": ["en", "fr"]}, None),
+        "partner-posts": (Kind.PER_POST, {}, "jpo-partner-countries"),
+    }
+
+
+@pytest.mark.parametrize("slug", ["civil-crisis-expert", "defence-reserve", "asylum-migration"])
+def test_the_programmes_whose_source_states_no_checkable_condition_have_none(seeded, slug):
+    kinds = set(EligibilityRule.objects.filter(programme__slug=slug).values_list("kind", flat=True))
+
+    assert kinds == {EligibilityRule.Kind.INFORMATIONAL}
+
+
+def test_every_rule_names_the_source_line_it_comes_from(seeded):
+    assert not EligibilityRule.objects.filter(source="").exists()
 
 
 def test_the_defence_reserve_asks_for_no_experience(seeded):

@@ -285,7 +285,7 @@ def check_eligibility(client, language, **overrides):
         "nationality": "BE",
         "education": "master",
         "experience_years": 2.5,
-        "languages": {"en": 5, "fr": 4},
+        "languages": {"en": True, "fr": True},
         "call_year": year,
     } | overrides
     return client.post(

@@ -123,6 +123,7 @@ def vacancy_detail(request, slug):
 @csrf_exempt  # stores nothing and reads no cookie, so there is no session to forge a request for
 @never_cache
 @require_POST
+@in_accept_language
 def eligibility(request):
     try:
         payload = json.loads(request.body)

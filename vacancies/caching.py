@@ -110,9 +110,15 @@ def release():
     roots |= {Path(import_module(settings.ROOT_URLCONF).__file__).parent, *map(Path, settings.LOCALE_PATHS)}
     roots |= {Path(folder) for engine in settings.TEMPLATES for folder in engine.get("DIRS", [])}
     digest = hashlib.blake2b(digest_size=8)
-    sources = {path for root in roots for path in root.rglob("*") if path.suffix in RENDERING_SOURCES}
-    for path in sorted(sources):
-        digest.update(str(path.relative_to(base)).encode())
+    # Named relative to their root, which need not be under the project (a test may point LOCALE_PATHS away).
+    sources = {
+        (root.name, path.relative_to(root), path)
+        for root in roots
+        for path in root.rglob("*")
+        if path.suffix in RENDERING_SOURCES
+    }
+    for root_name, relative, path in sorted(sources):
+        digest.update(f"{root_name}/{relative}".encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
