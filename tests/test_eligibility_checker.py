@@ -69,7 +69,7 @@ def nato_candidate(**overrides):
 JPO_PARTNER_POST = "jpo-unicef-dr-congo-partnerland"
 JPO_BELGIAN_POST = "jpo-unfpa-benin"
 NATO_POST = "nato-staff-officer-operations-crse"
-# A person none of the three schemes without checkable conditions should ever be told "you meet the conditions".
+# Someone the three schemes without checkable conditions must never tell "you meet the conditions".
 ANYONE = {"birth_date": "1950-01-01", "nationality": "US", "education": "secondary", "experience_years": 0}
 
 # (payload, verdict): every programme, at programme and at vacancy level.

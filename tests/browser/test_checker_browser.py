@@ -1,4 +1,4 @@
-"""The checker of every programme, filled in Chromium as a candidate would: the verdict is read off the page."""
+"""The checker of every programme, filled in Chromium as a candidate would, the verdict read off the page."""
 
 import pytest
 
