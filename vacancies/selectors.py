@@ -260,13 +260,20 @@ class EligibilityAnswer:
     verdict: bool | None
     not_applicable: list  # eligibility.Rule: conditions that apply to other nationals only
     reserved_posts: (
-        list  # open vacancies reserved for the candidate's nationality, when the answer depends on the post
+        list  # open vacancies reserved for the candidate's nationality (when it depends on the post)
     )
+
+    @property
+    def depends_on_the_post(self):
+        return _depends_on_the_post(self.results)
+
+
+def _depends_on_the_post(results):
+    return any(r.outcome == eligibility.Outcome.DEPENDS for r in results)
 
 
 def eligibility_answer(*, programme, vacancy, rules, candidate, call_year) -> EligibilityAnswer:
     results = eligibility.check(rules, candidate, call_year)
-    depends = any(r.outcome == eligibility.Outcome.DEPENDS for r in results)
     return EligibilityAnswer(
         results=results,
         verdict=eligibility.verdict(results),
@@ -274,7 +281,7 @@ def eligibility_answer(*, programme, vacancy, rules, candidate, call_year) -> El
         if candidate.nationality
         else [],
         reserved_posts=open_posts_reserved_for(programme=programme, nationality=candidate.nationality)
-        if depends and vacancy is None
+        if _depends_on_the_post(results) and vacancy is None
         else [],
     )
 
