@@ -107,6 +107,22 @@ def test_the_eligibility_api_takes_any_json(client, seeded, body):
         assert "errors" in response.json()
 
 
+@pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000])
+def test_deeply_nested_json_gets_a_400_not_a_500(client, body):
+    response = client.post("/api/v1/eligibility/", body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["errors"]["body"] == ["The JSON is nested too deeply."]
+
+
+def test_an_oversized_body_gets_a_400_not_a_500(client, settings):
+    body = json.dumps({"programme": "jpo", "padding": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+
+    response = client.post("/api/v1/eligibility/", body, content_type="application/json")
+
+    assert response.status_code == 400
+
+
 @fast
 @given(raw=st.binary(max_size=2000))
 def test_the_eligibility_api_takes_any_bytes(client, seeded, raw):

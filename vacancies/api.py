@@ -129,6 +129,8 @@ def eligibility(request):
         payload = json.loads(request.body)
     except (ValueError, UnicodeDecodeError):
         return _error(400, {"body": [_("The body is not valid JSON.")]})
+    except RecursionError:  # "[[[[...]]]]" nested deeper than the parser goes
+        return _error(400, {"body": [_("The JSON is nested too deeply.")]})
     if not isinstance(payload, dict):
         return _error(400, {"body": [_("Send a JSON object.")]})
     errors = {}
