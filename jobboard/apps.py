@@ -1,5 +1,12 @@
+from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 
 
 class JobboardAdminConfig(AdminConfig):
     default_site = "jobboard.admin.JobboardAdminSite"
+
+
+class JobboardConfig(AppConfig):
+    """The project package as an app: what spans the three apps (staff roles, bench data) lives here."""
+
+    name = "jobboard"

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "programmes",
     "vacancies",
     "applications",
+    "jobboard.apps.JobboardConfig",  # staff roles and what else spans the apps (the top layer)
 ]
 
 MIDDLEWARE = [

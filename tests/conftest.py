@@ -97,11 +97,9 @@ def smtp_sink(settings):
 @pytest.fixture
 def staff_groups(db):
     """The Editors and Publishers groups of the data migration, again after a transactional test's flush."""
-    from importlib import import_module
+    from jobboard.roles import create_roles
 
-    from django.apps import apps
-
-    import_module("vacancies.migrations.0004_staff_groups").create_groups(apps, None)
+    create_roles()
 
 
 @pytest.fixture
