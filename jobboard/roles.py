@@ -9,15 +9,18 @@ transactional test's flush.
 from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 
-VIEW = ["view_programme", "view_eligibilityrule", "view_contractterms", "view_selectionstep", "view_countrygroup"]
+VIEW = [
+    "view_programme", "view_eligibilityrule", "view_contractterms", "view_selectionstep", "view_countrygroup",
+]  # fmt: skip
 EDIT = [
     "add_call", "change_call", "view_call",
     "add_vacancy", "change_vacancy", "view_vacancy",
     "add_organisation", "change_organisation", "view_organisation",
 ]  # fmt: skip
+PUBLISHERS_SEE = ["view_alertdelivery", "view_consentevent"]
 ROLES = {
-    "Editors": VIEW + EDIT,
-    "Publishers": VIEW + EDIT + ["publish_call", "publish_vacancy", "view_alertdelivery", "view_consentevent"],
+    "Editors": [*VIEW, *EDIT],
+    "Publishers": [*VIEW, *EDIT, "publish_call", "publish_vacancy", *PUBLISHERS_SEE],
 }
 
 
