@@ -14,15 +14,17 @@ Idempotent: row i is the same whatever N is (its text comes from a generator see
 are left alone, missing ones are created and bench rows numbered N (or M) and above are removed. Dates are
 whole days from the day a row is created, so only rows created on another day differ in their dates.
 
-It lives in applications, the top layer, because it writes subscribers as well as vacancies: only
-applications may know both (programmes <- vacancies <- applications).
+It lives in the project package, above the three apps, because it writes subscribers as well as vacancies
+(programmes <- vacancies <- applications <- jobboard).
 """
 
 import datetime as dt
+import json
 import random
 import re
 import time
 from itertools import islice
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -81,169 +83,14 @@ HOME_ORGANISATIONS = {
     "defence-reserve": (["defensie"], Organisation.Kind.DEFENCE),
 }
 JPO_PARTNER_COUNTRIES = ("BJ", "BF", "BI", "CD", "GN", "MA", "ML", "MZ", "NE", "UG", "PS", "RW", "SN", "TZ")
-CITIES = {
-    "BE": {
-        "nl": ("Brussel", "Antwerpen", "Gent", "Leuven", "Brugge", "Hasselt", "Namen", "Luik"),
-        "fr": ("Bruxelles", "Liège", "Namur", "Charleroi", "Mons", "Anvers", "Gand", "Louvain-la-Neuve"),
-        "en": ("Brussels", "Antwerp", "Ghent", "Leuven", "Liège", "Namur", "Mons", "Bruges"),
-    },
-    "BJ": "Cotonou", "BF": "Ouagadougou", "BI": "Bujumbura", "CD": "Kinshasa", "GN": "Conakry", "MA": "Rabat",
-    "ML": "Bamako", "MZ": "Maputo", "NE": "Niamey", "UG": "Kampala", "PS": "Ramallah", "RW": "Kigali",
-    "SN": "Dakar", "TZ": "Dodoma", "CH": "Genève", "IT": "Rome", "US": "New York", "FR": "Paris",
-    "NL": "Den Haag", "DE": "Bonn", "AT": "Wenen", "KE": "Nairobi", "ET": "Addis Ababa", "TH": "Bangkok",
-    "JO": "Amman", "LB": "Beiroet", "IN": "New Delhi", "DK": "Kopenhagen", "LU": "Luxemburg", "ES": "Madrid",
-    "GB": "Londen", "HT": "Port-au-Prince", "CO": "Bogotá", "PE": "Lima", "VN": "Hanoi", "PH": "Manila",
-    "ZA": "Pretoria", "EG": "Caïro", "TN": "Tunis", "UA": "Kyiv", "PL": "Warschau", "LT": "Vilnius",
-}  # fmt: skip
-# A topic in Dutch, French and English: titles, summaries and descriptions are built around one.
-TOPICS = (
-    ("klimaat", "climat", "climate"),
-    ("gezondheid", "santé", "health"),
-    ("water en sanitatie", "eau et assainissement", "water and sanitation"),
-    ("onderwijs", "éducation", "education"),
-    ("gendergelijkheid", "égalité de genre", "gender equality"),
-    ("migratie", "migration", "migration"),
-    ("voedselzekerheid", "sécurité alimentaire", "food security"),
-    ("logistiek", "logistique", "logistics"),
-    ("financiën", "finances", "finance"),
-    ("personeelsbeleid", "ressources humaines", "human resources"),
-    ("ICT", "informatique", "information technology"),
-    ("juridische zaken", "affaires juridiques", "legal affairs"),
-    ("communicatie", "communication", "communications"),
-    ("humanitaire hulp", "aide humanitaire", "humanitarian aid"),
-    ("internationale bescherming", "protection internationale", "international protection"),
-    ("monitoring en evaluatie", "suivi et évaluation", "monitoring and evaluation"),
-    ("cyberveiligheid", "cybersécurité", "cyber security"),
-    ("crisisbeheer", "gestion de crise", "crisis management"),
-    ("energie", "énergie", "energy"),
-    ("landbouw", "agriculture", "agriculture"),
-    ("kinderbescherming", "protection de l'enfance", "child protection"),
-    ("rechtsstaat", "état de droit", "rule of law"),
-    ("verkiezingen", "élections", "elections"),
-    ("douane", "douanes", "customs"),
-    ("statistiek", "statistique", "statistics"),
-    ("overheidsopdrachten", "marchés publics", "procurement"),
-    ("ontwikkelingssamenwerking", "coopération au développement", "development cooperation"),
-    ("vredesopbouw", "consolidation de la paix", "peacebuilding"),
-    ("digitale transformatie", "transformation numérique", "digital transformation"),
-    ("veiligheid", "sécurité", "security"),
-)
+# The sentence tables (cities, topics, roles, texts, organisation names) are data, in bench_texts.json.
+TABLES = json.loads((Path(__file__).with_name("bench_texts.json")).read_text(encoding="utf-8"))
+CITIES = TABLES["cities"]
+TOPICS = [tuple(topic) for topic in TABLES["topics"]]
 LANGUAGES = ("nl", "fr", "en")
-ROLES = {
-    "nl": ("Beleidsmedewerker", "Projectcoördinator", "Adviseur", "Analist", "Programmamedewerker", "Expert",
-           "Attaché", "Teamleider", "Deskundige", "Verantwoordelijke"),
-    "fr": ("Chargé de programme", "Coordinateur de projet", "Conseiller", "Analyste", "Attaché", "Expert",
-           "Chef d'équipe", "Gestionnaire", "Responsable", "Assistant technique"),
-    "en": ("Programme Officer", "Project Coordinator", "Adviser", "Analyst", "Specialist", "Expert",
-           "Team Leader", "Associate", "Officer", "Consultant"),
-}  # fmt: skip
-TEXTS = {
-    "nl": {
-        "summary": "{org} zoekt een {role} voor {topic} in {city} ({country}). "
-        "Je versterkt een team dat werkt aan {other}.",
-        "duties": "## Wat doe je?",
-        "offer": "## Wat bieden we?",
-        "sentences": (
-            "Je ondersteunt de uitvoering van het werkplan rond {topic} en volgt de resultaten op.",
-            "Je onderhoudt contacten met partnerorganisaties, overheden en het maatschappelijk middenveld.",
-            "Je stelt analyses, nota's en rapporten op voor het management en de donoren.",
-            "Je draagt bij aan de planning, de begroting en de opvolging van projecten rond {other}.",
-            "Je werkt in een internationale omgeving waar Engels en Frans dagelijks gebruikt worden.",
-            "Je organiseert opleidingen en workshops voor lokale partners.",
-            "Je bewaakt de kwaliteit van de gegevens en de naleving van de procedures.",
-            "Je reist regelmatig naar projectlocaties in {country}.",
-        ),
-        "offers": "Een contract van {months} maanden, een opleidingsprogramma en begeleiding door een "
-        "ervaren collega. De werkplek is {city}.",
-        "essential": (
-            "Een masterdiploma in een relevante richting.",
-            "Minstens {years} jaar relevante beroepservaring.",
-            "Uitstekende kennis van het Engels; kennis van het Frans is een troef.",
-            "Ervaring met {topic}.",
-        ),
-        "desirable": (
-            "Ervaring in {country} of de regio.",
-            "Kennis van {other}.",
-            "Sterke analytische en redactionele vaardigheden.",
-            "Bereidheid om te reizen.",
-        ),
-        "apply": "Solliciteer via de website van {org}.",
-    },
-    "fr": {
-        "summary": "{org} recherche un {role} pour {topic} à {city} ({country}). "
-        "Vous renforcez une équipe qui travaille sur {other}.",
-        "duties": "## Vos missions",
-        "offer": "## Ce que nous offrons",
-        "sentences": (
-            "Vous appuyez la mise en œuvre du plan de travail en matière de {topic} et suivez les résultats.",
-            "Vous entretenez des contacts avec les organisations partenaires, les autorités et la société "
-            "civile.",
-            "Vous rédigez des analyses, des notes et des rapports pour la direction et les bailleurs.",
-            "Vous contribuez à la planification, au budget et au suivi des projets liés à {other}.",
-            "Vous travaillez dans un environnement international où l'anglais et le français sont utilisés "
-            "au quotidien.",
-            "Vous organisez des formations et des ateliers pour les partenaires locaux.",
-            "Vous veillez à la qualité des données et au respect des procédures.",
-            "Vous vous rendez régulièrement sur les sites des projets ({country}).",
-        ),
-        "offers": "Un contrat de {months} mois, un programme de formation et l'accompagnement d'un collègue "
-        "expérimenté. Le lieu de travail est {city}.",
-        "essential": (
-            "Un master dans une discipline pertinente.",
-            "Au moins {years} ans d'expérience professionnelle pertinente.",
-            "Excellente maîtrise du français ; la connaissance de l'anglais est un atout.",
-            "Expérience en matière de {topic}.",
-        ),
-        "desirable": (
-            "Expérience dans la région ({country}).",
-            "Connaissance du domaine : {other}.",
-            "Solides capacités d'analyse et de rédaction.",
-            "Disponibilité pour voyager.",
-        ),
-        "apply": "Postulez via le site web de {org}.",
-    },
-    "en": {
-        "summary": "{org} is looking for a {role} for {topic} in {city} ({country}). "
-        "You will join a team working on {other}.",
-        "duties": "## What you will do",
-        "offer": "## What we offer",
-        "sentences": (
-            "You support the delivery of the work plan on {topic} and monitor its results.",
-            "You maintain relations with partner organisations, authorities and civil society.",
-            "You draft analyses, briefing notes and reports for management and donors.",
-            "You contribute to the planning, budgeting and monitoring of projects on {other}.",
-            "You work in an international environment where English and French are used every day.",
-            "You organise training sessions and workshops for local partners.",
-            "You ensure data quality and compliance with procedures.",
-            "You travel regularly to project sites in {country}.",
-        ),
-        "offers": "A contract of {months} months, a training programme and coaching by an experienced "
-        "colleague. The duty station is {city}.",
-        "essential": (
-            "A master's degree in a relevant field.",
-            "At least {years} years of relevant professional experience.",
-            "Excellent command of English; French is an asset.",
-            "Experience in {topic}.",
-        ),
-        "desirable": (
-            "Experience in {country} or the region.",
-            "Knowledge of {other}.",
-            "Strong analytical and drafting skills.",
-            "Willingness to travel.",
-        ),
-        "apply": "Apply through the website of {org}.",
-    },
-}
-ORGANISATION_NAMES = {
-    Organisation.Kind.BELGIAN_FEDERAL: ("Federale Overheidsdienst {nl}", "Service public fédéral {fr}",
-                                        "Agentschap voor {nl}", "Agence fédérale {fr}"),
-    Organisation.Kind.UN_AGENCY: ("United Nations Office for {en}", "UN {en} Programme",
-                                  "International Fund for {en}"),
-    Organisation.Kind.NATO: ("NATO Centre of Excellence for {en}", "NATO {en} Agency"),
-    Organisation.Kind.DEFENCE: ("Defensie – Dienst {nl}", "Défense – Service {fr}"),
-    Organisation.Kind.OTHER: ("European Agency for {en}", "Stichting {nl}", "Fondation {fr}",
-                              "International Institute for {en}"),
-}  # fmt: skip
+ROLES = TABLES["roles"]
+TEXTS = TABLES["texts"]
+ORGANISATION_NAMES = TABLES["organisation_names"]
 
 
 def capitalised(text):
