@@ -4,7 +4,7 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,9 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 from programmes.eligibility import rules_for, verdict_name
 from programmes.forms import EligibilityForm
 from programmes.markup import render_markdown
+from programmes.models import Programme
 
 from . import selectors
 from .caching import cached_page
+from .models import Vacancy
 from .pagination import paginate
 
 
@@ -143,11 +145,10 @@ def eligibility(request):
     if not errors:
         try:
             subject = selectors.eligibility_subject(programme_slug=programme_slug, vacancy_slug=vacancy_slug)
-        except Http404:
-            if vacancy_slug:
-                errors["vacancy"] = [_("No vacancy “%(slug)s” in this programme.") % {"slug": vacancy_slug}]
-            else:
-                errors["programme"] = [_("No programme “%(slug)s”.") % {"slug": programme_slug}]
+        except Programme.DoesNotExist:
+            errors["programme"] = [_("No programme “%(slug)s”.") % {"slug": programme_slug}]
+        except Vacancy.DoesNotExist:
+            errors["vacancy"] = [_("No vacancy “%(slug)s” in this programme.") % {"slug": vacancy_slug}]
     if errors:
         return _error(400, errors)
     programme, vacancy, call_year = subject

@@ -226,22 +226,29 @@ def closing_soon(*, limit=5):
 def eligibility_subject(*, programme_slug, vacancy_slug=None):
     """What a candidate checks themself against: a programme, or one of its public vacancies.
 
-    Returns (programme, vacancy or None, default call year). Raises Http404 for unknown slugs or a vacancy
-    of another programme.
+    Returns (programme, vacancy or None, default call year). Raises Programme.DoesNotExist for an unknown
+    programme, Vacancy.DoesNotExist for an unknown vacancy or one of another programme: the page answers
+    404, the API names the field.
     """
     # A string that cannot be a slug names nothing (and some, with NUL bytes, cannot even be queried).
-    if not slug_re.fullmatch(programme_slug) or (vacancy_slug and not slug_re.fullmatch(vacancy_slug)):
-        raise Http404("No such programme or vacancy")
-    programme = Programme.objects.prefetch_related("eligibility_rules").filter(slug=programme_slug).first()
+    programme = None
+    if slug_re.fullmatch(programme_slug):
+        programme = (
+            Programme.objects.prefetch_related("eligibility_rules").filter(slug=programme_slug).first()
+        )
     if programme is None:
-        raise Http404("No such programme")
+        raise Programme.DoesNotExist(programme_slug)
     vacancy = None
     if vacancy_slug:
-        vacancy = (
-            public_vacancies().select_related("call").filter(slug=vacancy_slug, programme=programme).first()
-        )
+        if slug_re.fullmatch(vacancy_slug):
+            vacancy = (
+                public_vacancies()
+                .select_related("call")
+                .filter(slug=vacancy_slug, programme=programme)
+                .first()
+            )
         if vacancy is None:
-            raise Http404("No such vacancy in this programme")
+            raise Vacancy.DoesNotExist(vacancy_slug)
         # rules_for() reads the programme through the vacancy: reuse the one with prefetched rules.
         vacancy.programme = programme
     if vacancy and vacancy.call:

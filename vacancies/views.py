@@ -11,11 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from programmes.eligibility import Candidate, rules_for, verdict_name
 from programmes.forms import EligibilityForm
+from programmes.models import Programme
 
 from . import selectors
 from .caching import cached_page
 from .calendar import closing_calendar
 from .jsonld import job_posting
+from .models import Vacancy
 from .pagination import paginate
 
 
@@ -187,9 +189,12 @@ def eligibility_check(request, slug):
 
     A programme (or vacancy) with no condition that can be checked online asks nothing: the page says so and
     lists what the source does say."""
-    programme, vacancy, call_year = selectors.eligibility_subject(
-        programme_slug=slug, vacancy_slug=request.GET.get("vacancy")
-    )
+    try:
+        programme, vacancy, call_year = selectors.eligibility_subject(
+            programme_slug=slug, vacancy_slug=request.GET.get("vacancy")
+        )
+    except (Programme.DoesNotExist, Vacancy.DoesNotExist):
+        raise Http404("No such programme, or no such vacancy in it") from None
     rules = rules_for(vacancy or programme)
     form = EligibilityForm(request.POST or None, rules=rules, initial={"call_year": call_year})
     answer = None
