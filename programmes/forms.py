@@ -67,7 +67,7 @@ class EligibilityForm(forms.Form):
         label=_("Year of the call"), min_value=2000, max_value=2100, required=False
     )
 
-    def __init__(self, data=None, *, rules, **kwargs):
+    def __init__(self, data=None, *, rules, call_year=None, **kwargs):
         super().__init__(data, **kwargs)
         self.rules = rules
         self.scale = eligibility.languages_scale(rules)
@@ -79,10 +79,18 @@ class EligibilityForm(forms.Form):
             else:
                 field = available[name]
             self.fields[name] = field
+        if "birth_date" in self.fields and call_year:
+            self.fields["birth_date"].help_text = _("Your age is counted on 31 December %(year)s.") % {
+                "year": call_year
+            }
         for name, scopes in _scopes(rules).items():
             if None not in scopes and name in self.fields:
                 groups = ", ".join(sorted(scopes))
-                self.fields[name].help_text = _("Asked of nationals of %(groups)s only.") % {"groups": groups}
+                only = _("Asked of nationals of %(groups)s only.") % {"groups": groups}
+                self.fields[name].help_text = " ".join(filter(None, [self.fields[name].help_text, only]))
+        languages = [field for name, field in self.fields.items() if name.startswith("language_")]
+        for field in languages[1:]:  # the scale is explained once
+            field.help_text = ""
         self.order_fields([*eligibility.questions(rules), "call_year"])
 
     @property

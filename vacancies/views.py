@@ -196,7 +196,9 @@ def eligibility_check(request, slug):
     except (Programme.DoesNotExist, Vacancy.DoesNotExist):
         raise Http404("No such programme, or no such vacancy in it") from None
     rules = rules_for(vacancy or programme)
-    form = EligibilityForm(request.POST or None, rules=rules, initial={"call_year": call_year})
+    form = EligibilityForm(
+        request.POST or None, rules=rules, call_year=call_year, initial={"call_year": call_year}
+    )
     answer = None
     status = 200
     if not form.asks_anything:
