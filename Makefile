@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Links in e-mails point to the port the site is served on, unless SITE_URL says otherwise.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test screenshots lint format bench clean
+.PHONY: install run test superuser screenshots lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +26,14 @@ run: catalogues
 	mkdir -p var/mail
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(BIN)/python manage.py seed_demo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@echo "jobboard: $(SITE_URL)/ ; staff: $(SITE_URL)/admin/ (make superuser creates an account); e-mail: var/mail/"
+	DJANGO_DEBUG=1 SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# A staff account (a superuser) for /admin/ on the embedded setup; asks for a name, an address and a password.
+# SUPERUSER_ARGS=--noinput with DJANGO_SUPERUSER_USERNAME, _EMAIL and _PASSWORD in the environment asks nothing.
+superuser: catalogues
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createsuperuser $(SUPERUSER_ARGS)
 
 # The whole suite. Service tests use DATABASE_URL / REDIS_URL when set and skip otherwise
 # (they fail instead under REQUIRE_SERVICES=1, as .ci/run sets it).

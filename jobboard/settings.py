@@ -18,11 +18,17 @@ env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
+# The embedded setup (no DATABASE_URL: SQLite in var/) is what `make run` serves; every manage.py command must
+# work there as it is, whatever DJANGO_DEBUG says. A deployment names its database and must give its own key.
+EMBEDDED = not env.str("DATABASE_URL", default="")
+
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off.")
-    # A development key, kept across restarts so sessions survive `make run` reloads.
+    if not (DEBUG or EMBEDDED):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is off and DATABASE_URL names a database."
+        )
+    # A key of this checkout's own, kept in var/ across restarts so sessions survive `make run` reloads.
     key_file = VAR_DIR / "dev-secret-key"
     if not key_file.exists():
         from django.core.management.utils import get_random_secret_key
