@@ -2,7 +2,7 @@
 confirm through the link the e-mail carries (unedited), then `manage.py subscriber_export -` and
 `make superuser` with no extra variables.
 
-The copy shares this checkout's virtualenv (`VENV=`), so the test costs a migration and a seed, not an install.
+The copy shares this checkout's virtualenv (`VENV=`): the test costs a migration and a seed, not an install.
 """
 
 import os
@@ -42,10 +42,9 @@ def project(tmp_path):
     if not (VENV / ".installed-stamp").exists():
         pytest.skip("runs `make` with this checkout's virtualenv, which `make test` sets up")
     copy = tmp_path / "jobboard"
-    # copy2 keeps file times: pyproject.toml stays older than the virtualenv's stamp, so make installs nothing.
-    shutil.copytree(
-        ROOT, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "staticfiles", "*.mo")
-    )
+    # copy2 keeps file times: pyproject.toml stays older than the virtualenv's stamp: make installs nothing.
+    skipped = shutil.ignore_patterns(".venv", "var", ".git", "__pycache__", "staticfiles", "*.mo")
+    shutil.copytree(ROOT, copy, ignore=skipped)
     return copy
 
 
