@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from html.parser import HTMLParser
 
 import pytest
@@ -228,3 +229,36 @@ def test_e_mails_mark_a_programme_name_shown_in_another_language(
     html = mailoutbox[0].alternatives[0][0]
     assert '<html lang="fr">' in html
     assert '<li lang="nl">Werken bij asiel en migratie</li>' in html
+
+
+def test_the_alerts_form_marks_a_programme_name_shown_in_another_language(client):
+    ProgrammeFactory(slug="asylum-migration", name_nl="Werken bij asiel en migratie")
+
+    html = client.get("/fr/alerts/").text
+
+    assert re.search(r'<label for="[^"]+" lang="nl">Werken bij asiel en migratie</label>', html)
+    assert '<dt lang="nl">Werken bij asiel en migratie</dt>' in html  # in the notice, too
+
+
+def test_an_alert_marks_titles_shown_in_another_language(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.factories import CallFactory
+    from vacancies import services
+
+    programme = ProgrammeFactory(slug="jpo")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/fr/alerts/",
+            {"email": "a@example.org", "programmes": ["jpo"], "language": "fr", "consent": "on"},
+        )
+    client.post(re.search(r"(/fr/alerts/confirm/[^/\s]+/)", mailoutbox[0].body).group(1))
+    call = CallFactory(programme=programme, title_nl="JPO-oproep", status="draft", published_at=None)
+    VacancyFactory(programme=programme, call=call, title_nl="Jurist", status="draft")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.call_publish(call=call)
+
+    html = mailoutbox[-1].alternatives[0][0]
+    assert '<span lang="nl">JPO-oproep</span>' in html
+    assert re.search(r'<a href="[^"]+" lang="nl">Jurist</a>', html)
