@@ -9,6 +9,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from programmes.selectors import data_controllers
+
 from . import ratelimit, services, tokens
 from .forms import SubscribeForm, WithdrawRequestForm
 from .models import ConsentEvent
@@ -34,9 +36,9 @@ def _rate_limited(request, email):
     )
 
 
-def _too_many(request, template, form):
-    form.add_error(None, _("Too many requests. Please wait an hour and try again."))
-    return render(request, template, {"form": form}, status=429)
+def _too_many(request, template, context):
+    context["form"].add_error(None, _("Too many requests. Please wait an hour and try again."))
+    return render(request, template, context, status=429)
 
 
 def _token_error(request, error):
@@ -52,18 +54,20 @@ def _token_error(request, error):
 def subscribe(request):
     initial = {"programmes": request.GET.getlist("programme") or ["jpo"], "language": get_language()}
     form = SubscribeForm(request.POST or None, initial=initial)
+    # The notice names who is responsible for the data, per programme.
+    context = {"form": form, "controllers": data_controllers()}
     if request.method == "POST":
         if not form.is_valid():
-            return render(request, "applications/subscribe.html", {"form": form}, status=400)
+            return render(request, "applications/subscribe.html", context, status=400)
         if _rate_limited(request, form.cleaned_data["email"]):
-            return _too_many(request, "applications/subscribe.html", form)
+            return _too_many(request, "applications/subscribe.html", context)
         services.subscription_request(
             email=form.cleaned_data["email"],
             programmes=form.cleaned_data["programmes"],
             language=form.cleaned_data["language"],
         )
         return render(request, "applications/subscribe_done.html")
-    return render(request, "applications/subscribe.html", {"form": form})
+    return render(request, "applications/subscribe.html", context)
 
 
 @never_cache
@@ -114,7 +118,7 @@ def withdraw_request(request):
         if not form.is_valid():
             return render(request, "applications/withdraw_request.html", {"form": form}, status=400)
         if _rate_limited(request, form.cleaned_data["email"]):
-            return _too_many(request, "applications/withdraw_request.html", form)
+            return _too_many(request, "applications/withdraw_request.html", {"form": form})
         services.withdrawal_link_request(email=form.cleaned_data["email"])
         return render(request, "applications/withdraw_request_done.html")
     return render(request, "applications/withdraw_request.html", {"form": form})

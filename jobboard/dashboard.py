@@ -5,7 +5,7 @@ Counts only: no address or other personal data reaches the dashboard.
 
 from collections import defaultdict
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 
 from applications.models import AlertDelivery, Subscriber
 from programmes.models import Programme
@@ -15,9 +15,9 @@ from vacancies.models import Call, PublicationStatus, Vacancy
 
 def _bars(rows, key):
     """Give each row a `share` (0-100) of the largest `key`, for bar charts."""
-    largest = max((row[key] for row in rows), default=0) or 1
+    largest = max((row[key] or 0 for row in rows), default=0) or 1
     for row in rows:
-        row["share"] = round(100 * row[key] / largest, 1)
+        row["share"] = round(100 * (row[key] or 0) / largest, 1)
     return rows
 
 
@@ -26,7 +26,9 @@ def calls_overview():
     for call_id, status, n in AlertDelivery.objects.values_list("call_id", "status").annotate(n=Count("pk")):
         alerts[call_id][status] = n
     vacancies = (
-        Vacancy.objects.with_state().select_related("organisation").order_by("-positions", localized("title"))
+        Vacancy.objects.with_state()
+        .select_related("organisation")
+        .order_by(F("positions").desc(nulls_last=True), localized("title"))
     )
     calls = (
         Call.objects.exclude(status=PublicationStatus.CANCELLED)
@@ -50,7 +52,7 @@ def calls_overview():
         )
         by_service = defaultdict(int)
         for row in functions:
-            by_service[row["service"]] += row["positions"]
+            by_service[row["service"]] += row["positions"] or 0  # None: not stated
         overview.append(
             {
                 "call": call,
@@ -62,7 +64,7 @@ def calls_overview():
                     ],
                     "positions",
                 ),
-                "positions": sum(row["positions"] for row in functions),
+                "positions": sum(row["positions"] or 0 for row in functions),
                 "open": sum(row["state"] == Vacancy.State.OPEN for row in functions),
                 "closed": sum(row["state"] == Vacancy.State.CLOSED for row in functions),
                 "alerts": alerts.get(call.pk, {}),

@@ -7,6 +7,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from programmes.selectors import data_controllers
+
 
 def _database_state():
     try:
@@ -51,5 +53,9 @@ def privacy(request):
     return render(
         request,
         "pages/privacy.html",
-        {"confirmation_days": settings.ALERTS_CONFIRMATION_DAYS, "lockout_hours": settings.AXES_COOLOFF_TIME},
+        {
+            "confirmation_days": settings.ALERTS_CONFIRMATION_DAYS,
+            "lockout_hours": settings.AXES_COOLOFF_TIME,
+            "controllers": data_controllers(),
+        },
     )

@@ -1,5 +1,6 @@
 """Recruitment schemes and the conditions that come with them, as staff can edit them in the admin."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -24,6 +25,15 @@ class Education(models.TextChoices):
 
 class Programme(models.Model):
     slug = models.SlugField(unique=True)
+    source_language = models.CharField(
+        _("language of the source"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        default="nl",
+        help_text=_(
+            "The language the source document is written in; texts in other languages are translations."
+        ),
+    )
     name = translated(models.CharField(_("name"), max_length=200))
     sponsor = models.CharField(
         _("sponsor"), max_length=200, help_text=_("Who funds or organises the scheme.")
@@ -33,6 +43,34 @@ class Programme(models.Model):
     how_to_apply = translated(models.TextField(_("how to apply"), help_text=_("Markdown.")))
     website = models.URLField(_("website"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Who is responsible for the personal data of call notifications, as the source says: candidates read
+    # it on the alerts notice and the privacy page. Empty: the source names none.
+    controller = models.CharField(
+        _("data controller"),
+        max_length=300,
+        blank=True,
+        help_text=_("As the source names it, in the source's language. Empty: the source names none."),
+    )
+    controller_email = models.EmailField(
+        _("data controller's e-mail"),
+        blank=True,
+        help_text=_("The address the source gives for withdrawing consent. Empty: not stated."),
+    )
+    data_protection_officer = models.CharField(
+        _("data-protection officer's contact"),
+        max_length=300,
+        blank=True,
+        help_text=_("As the source gives it. Empty: not stated."),
+    )
+    privacy_note = translated(
+        models.TextField(
+            _("what the source says about personal data"),
+            help_text=_("Shown to candidates under the controller, for example where the source is silent."),
+        )
+    )
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("For staff only: never shown to candidates.")
+    )
 
     class Meta:
         ordering = ["order", "slug"]
@@ -53,13 +91,33 @@ class Programme(models.Model):
     def clean(self):
         require_one(self, "name", "summary")
 
+    # Selection and training are told apart on the programme page; both read the prefetched steps.
+    @property
+    def selection_phase(self):
+        return [step for step in self.selection_steps.all() if step.kind == SelectionStep.Kind.SELECTION]
+
+    @property
+    def training_phase(self):
+        return [step for step in self.selection_steps.all() if step.kind == SelectionStep.Kind.TRAINING]
+
     def natural_key(self):
         return (self.slug,)
 
 
 class SelectionStep(models.Model):
+    class Kind(models.TextChoices):
+        SELECTION = "selection", _("Selection")
+        TRAINING = "training", _("Training")
+
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="selection_steps")
     order = models.PositiveSmallIntegerField(_("order"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.SELECTION,
+        help_text=_("Training comes after selection and is shown apart from the selection steps."),
+    )
     title = translated(models.CharField(_("title"), max_length=200))
     description = translated(models.TextField(_("description")))
     duration = translated(

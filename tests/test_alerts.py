@@ -126,7 +126,7 @@ def test_bad_subscriptions_are_refused_with_a_reason_and_store_nothing(
 def test_the_form_shows_the_notice_and_an_unticked_consent_box(client, jpo):
     html = client.get(SUBSCRIBE).text
 
-    assert "Directorate-General for Development Cooperation and Humanitarian Aid" in html
+    assert "Who is responsible, per programme" in html and "Data Protection Authority" in html
     assert "until you withdraw your consent" in html
     assert re.search(r'<input type="checkbox" name="consent"(?![^>]*checked)[^>]*>', html)
     assert re.search(r'name="programmes" value="jpo"[^>]*checked', html)
@@ -149,8 +149,8 @@ def test_confirming_asks_first_then_confirms_and_records_consent(client, jpo, ma
     events = list(ConsentEvent.objects.values_list("event", "channel", "subject", "notice_version"))
     subject = tokens.subject_hash(ADDRESS)
     assert events == [
-        ("given", "web-form", subject, "2026-11"),
-        ("confirmed", "email-link", subject, "2026-11"),
+        ("given", "web-form", subject, "2026-12"),
+        ("confirmed", "email-link", subject, "2026-12"),
     ]
     assert "example.org" not in subject
 

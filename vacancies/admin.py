@@ -277,7 +277,8 @@ class VacancyAdmin(WorkflowAdmin):
             gettext_lazy("Applying"),
             {"fields": ["apply_url", *columns("apply_instructions"), "opens_at", "closes_at"]},
         ),
-        (gettext_lazy("Publication"), {"fields": ["status", "published_at", "published_by"]}),
+        (gettext_lazy("Publication"), {"fields": ["status", "published_at", "published_by", "is_example"]}),
+        (gettext_lazy("For staff only"), {"fields": ["internal_notes"]}),
     ]
     steps = {
         "publish": (services.vacancy_publish, gettext_lazy("published")),

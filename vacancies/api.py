@@ -107,7 +107,7 @@ def vacancy_detail(request, slug):
             "call": {"title": vacancy.call.title, "year": vacancy.call.year} if vacancy.call else None,
             "unit": vacancy.unit,
             "grade": vacancy.grade,
-            "positions": vacancy.positions,
+            "positions": vacancy.positions,  # null: not stated
             "contract_type": vacancy.contract_type,
             "reserved_for": vacancy.reserved_for,
             "summary": vacancy.summary,
@@ -117,6 +117,7 @@ def vacancy_detail(request, slug):
             "apply_url": vacancy.apply_url,
             "apply_instructions_html": render_markdown(vacancy.apply_instructions),
             "published_at": vacancy.published_at,
+            "is_example": vacancy.is_example,
         }
     )
     return JsonResponse(data)

@@ -50,7 +50,7 @@ def closing_calendar(vacancy, *, url: str) -> bytes:
             ]
         ),
     )
-    event.add("location", f"{vacancy.city}, {vacancy.country.name}")
+    event.add("location", ", ".join(filter(None, [vacancy.city, str(vacancy.country.name)])))
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a deadline does not make the candidate busy
 

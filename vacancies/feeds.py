@@ -36,9 +36,12 @@ class VacancyFeed(Feed):
         return filterset.qs[:FEED_SIZE]
 
     def item_title(self, vacancy):
-        return f"{vacancy.title} — {vacancy.organisation.short_name}, {vacancy.city}"
+        where = ", ".join(filter(None, [vacancy.organisation.short_name, vacancy.city]))
+        return f"{vacancy.title} — {where}"
 
     def item_description(self, vacancy):
+        if vacancy.is_example:
+            return _("Example data, not a real vacancy: %(summary)s") % {"summary": vacancy.summary}
         return vacancy.summary
 
     def item_pubdate(self, vacancy):

@@ -29,7 +29,8 @@ def job_posting(vacancy, request) -> str:
         ),
         "datePosted": vacancy.published_at.date().isoformat() if vacancy.published_at else None,
         "validThrough": vacancy.closing_at.isoformat() if vacancy.closing_at else None,
-        "employmentType": EMPLOYMENT_TYPES.get(vacancy.contract_type, ["OTHER"]),
+        # Unknown facts are left out, not guessed: no contract type, headcount or place the source omits.
+        "employmentType": EMPLOYMENT_TYPES.get(vacancy.contract_type),
         "hiringOrganization": {
             "@type": "Organization",
             "name": organisation.name,
@@ -39,7 +40,7 @@ def job_posting(vacancy, request) -> str:
             "@type": "Place",
             "address": {
                 "@type": "PostalAddress",
-                "addressLocality": vacancy.city,
+                **({"addressLocality": vacancy.city} if vacancy.city else {}),
                 "addressCountry": vacancy.country.code,
             },
         },

@@ -44,6 +44,14 @@ class Organisation(models.Model):
     slug = models.SlugField(unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     website = models.URLField(_("website"), blank=True)
+    # The name is the organisation's own, in one language: pages in another mark it with lang (WCAG 3.1.2).
+    name_language = models.CharField(
+        _("language of the name"),
+        max_length=2,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the name and acronym. Empty: the same in every language."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -95,6 +103,14 @@ class Call(models.Model):
         verbose_name=_("published by"),
     )
     opened_notified_at = models.DateTimeField(_("subscribers notified at"), null=True, blank=True)
+    is_example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("Made up for demonstration, not taken from a source: candidates are told so."),
+    )
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("For staff only: never shown to candidates.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -193,10 +209,12 @@ class Vacancy(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="vacancies")
     call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="vacancies")
     unit = models.CharField(_("division or service"), max_length=200, blank=True)
-    city = models.CharField(_("duty station"), max_length=100)
+    city = models.CharField(_("duty station"), max_length=100, blank=True, help_text=_("Empty: not stated."))
     country = CountryField(_("country"))
     grade = models.CharField(_("grade"), max_length=30, blank=True)
-    positions = models.PositiveIntegerField(_("positions"), default=1)
+    positions = models.PositiveIntegerField(
+        _("positions"), null=True, blank=True, help_text=_("Empty: the source does not state how many.")
+    )
     summary = translated(models.TextField(_("summary")))
     description = translated(models.TextField(_("description"), help_text=_("Markdown.")))
     essential_requirements = translated(
@@ -237,7 +255,13 @@ class Vacancy(models.Model):
         blank=True,
         help_text=_("Only the nationals of these countries may apply; empty: as “reserved for” says."),
     )
-    contract_type = models.CharField(_("contract type"), max_length=20, choices=ContractType.choices)
+    contract_type = models.CharField(
+        _("contract type"),
+        max_length=20,
+        choices=ContractType.choices,
+        blank=True,
+        help_text=_("Empty: the source does not state it."),
+    )
     apply_url = models.URLField(_("apply link"), blank=True)
     apply_instructions = translated(models.TextField(_("how to apply"), help_text=_("Markdown.")))
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True, help_text=_("Empty: as the call."))
@@ -255,6 +279,14 @@ class Vacancy(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("published by"),
+    )
+    is_example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("Made up for demonstration, not taken from a source: candidates are told so."),
+    )
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("For staff only: never shown to candidates.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

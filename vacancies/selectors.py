@@ -8,11 +8,12 @@ from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import get_language
 from django_countries import countries
 
 from programmes import eligibility
 from programmes.models import CountryGroup, Programme
-from programmes.translation import columns
+from programmes.translation import columns, shown_in
 
 from . import caching
 from .filters import VacancyFilter
@@ -72,9 +73,16 @@ def _count_facets(filterset: VacancyFilter) -> dict:
             "label": p.name,
             "count": by_programme.get(p.pk, 0),
             "selected": p.slug in chosen_programmes,
+            "lang": shown_in(p, "name"),
         }
         for p in Programme.objects.only("slug", *columns("name"))
     ]
+
+    # An organisation's name is its own, in one language: marked when the page is in another.
+    page_language = (get_language() or "").split("-")[0]
+
+    def lang(code):
+        return code if code != page_language else ""
 
     organisations = [
         {
@@ -83,12 +91,20 @@ def _count_facets(filterset: VacancyFilter) -> dict:
             "title": name,
             "count": n,
             "selected": slug in chosen_organisations,
+            "lang": lang(name_language),
         }
-        for slug, name, acronym, n in organisation_rows
+        for slug, name, acronym, name_language, n in organisation_rows
     ]
     listed = {o["value"] for o in organisations}
     organisations += [
-        {"value": slug, "label": o.short_name, "title": o.name, "count": 0, "selected": True}
+        {
+            "value": slug,
+            "label": o.short_name,
+            "title": o.name,
+            "count": 0,
+            "selected": True,
+            "lang": lang(o.name_language),
+        }
         for slug, o in chosen_organisations.items()
         if slug not in listed
     ]
@@ -128,14 +144,16 @@ def _count_facets(filterset: VacancyFilter) -> dict:
 
 
 def _counts_one_by_one(filterset):
-    """Counts per programme id, (organisation slug, name, acronym) and country: three queries, each facet
-    under every filter but its own."""
+    """Counts per programme id, (organisation slug, name, acronym, name language) and country: three queries,
+    each facet under every filter but its own."""
     by_programme = dict(
         filterset.queryset_without("programme").values_list("programme_id").annotate(n=Count("pk"))
     )
     organisation_rows = (
         filterset.queryset_without("organisation")
-        .values_list("organisation__slug", "organisation__name", "organisation__acronym")
+        .values_list(
+            "organisation__slug", "organisation__name", "organisation__acronym", "organisation__name_language"
+        )
         .annotate(n=Count("pk"))
         .order_by("-n", "organisation__name")
     )
@@ -161,10 +179,12 @@ def _counts_at_once(filterset):
         by_country[country] += n
     names = Organisation.objects.filter(pk__in=by_organisation).order_by("name")
     organisation_rows = [
-        (slug, name, acronym, by_organisation[pk])
-        for pk, slug, name, acronym in names.values_list("pk", "slug", "name", "acronym")
+        (slug, name, acronym, name_language, by_organisation[pk])
+        for pk, slug, name, acronym, name_language in names.values_list(
+            "pk", "slug", "name", "acronym", "name_language"
+        )
     ]
-    organisation_rows.sort(key=lambda row: -row[3])  # stable: by name within a count, as ORDER BY -n, name
+    organisation_rows.sort(key=lambda row: -row[4])  # stable: by name within a count, as ORDER BY -n, name
     return by_programme, organisation_rows, by_country.most_common()
 
 

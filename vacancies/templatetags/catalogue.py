@@ -74,8 +74,34 @@ def lang_attr(obj, name):
     return format_html(' lang="{}"', code) if code else ""
 
 
+@register.simple_tag
+def lang_of(code):
+    """` lang="nl"` for text written in `code` (an organisation's name, a programme's sponsor) when the page
+    is in another language, else nothing."""
+    return format_html(' lang="{}"', code) if code and code != _page_language() else ""
+
+
+@register.simple_tag
+def lang_text(obj, name):
+    """`obj.name`, escaped, in a `<span lang>` when it is shown in another language than the page's: for a
+    text inside a translated sentence, where no element of its own can carry the attribute."""
+    value = getattr(obj, name)
+    code = shown_in(obj, name)
+    return format_html('<span lang="{}">{}</span>', code, value) if code else format_html("{}", value)
+
+
+def _page_language():
+    return (get_language() or "").split("-")[0]
+
+
 @register.inclusion_tag("partials/translation_note.html")
-def translation_note(obj, *names):
-    """Says which language a text is shown in when it has no version in the page's language."""
+def translation_note(obj, *names, source=""):
+    """Says which language a text is shown in when it has no version in the page's language, and, for a text
+    whose source is in another language (`source`), that the page's version is a translation."""
     codes = sorted({shown_in(obj, name) for name in names} - {""})
-    return {"languages": [get_language_info(code)["name_translated"] for code in codes]}
+    page = _page_language()
+    translated = bool(source and source != page and any(getattr(obj, f"{n}_{page}", "") for n in names))
+    return {
+        "languages": [get_language_info(code)["name_translated"] for code in codes],
+        "source_language": get_language_info(source)["name_translated"] if translated else "",
+    }

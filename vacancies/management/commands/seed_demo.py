@@ -5,6 +5,10 @@ vacancies of `fixtures/demo.json`, whose dates are whole days from today at 12:0
 (`opens_in_days`, `closes_in_days`; null `closes_in_days` is a rolling call, a vacancy without dates takes
 its call's). `{year}` in a title, reference or description is the call's year, else this year.
 
+Every item names its `source` document; an item without one is made up for the demo and is stored with
+`is_example` set, so that its pages say so. `internal_notes` (staff only) say what the source leaves open.
+Facts a source does not state are left empty: `positions`, `contract_type`, `city`.
+
 Idempotent: fixture rows carry fixed primary keys and every value is computed from today's date, so a
 second run on the same day changes nothing and creates nothing.
 """
@@ -34,6 +38,7 @@ VACANCY_TEXT_FIELDS = (
     "reserved_for",
     "contract_type",
     "apply_url",
+    "internal_notes",
 )
 # Written in the item's "language"; the other languages are left empty (no translation yet).
 VACANCY_TRANSLATED_FIELDS = (
@@ -106,6 +111,8 @@ class DemoSeeder:
                 "published_at": self.publication(status, opens_at),
                 # Demo calls that are already open are history, not news: no alert goes out for them.
                 "opened_notified_at": opens_at if opens_at <= self.published_now else None,
+                "is_example": is_example(item),
+                "internal_notes": item.get("internal_notes", ""),
             },
         )
         call.full_clean()
@@ -128,7 +135,8 @@ class DemoSeeder:
                 "programme": programme,
                 "organisation": Organisation.objects.get(slug=item["organisation"]),
                 "call": call,
-                "positions": item.get("positions", 1),
+                "positions": item.get("positions"),
+                "is_example": is_example(item),
                 "required_experience_years": item.get("required_experience_years"),
                 "required_languages": item.get("required_languages", {}),
                 "opens_at": opens_at,
@@ -149,6 +157,13 @@ def in_language(item, names, year):
         for name in names
         for code in LANGUAGE_CODES
     }
+
+
+def is_example(item):
+    """Made up for the demo: the item names no source document."""
+    if "source" not in item:
+        raise CommandError(f"Demo item {item['slug']} must name its source document (null: an example).")
+    return not item["source"]
 
 
 def fill(text, year):
