@@ -182,7 +182,7 @@ def test_the_defence_reserve_asks_for_no_experience(seeded):
 def test_the_defence_training_steps_have_durations(seeded):
     steps = SelectionStep.objects.filter(programme__slug="defence-reserve").order_by("order")
 
-    assert [step.duration for step in steps] == ["2 weken", "1 tot 3 weken", "1 week"]
+    assert [step.duration_nl for step in steps] == ["2 weken", "1 tot 3 weken", "1 week"]
 
 
 def test_one_vacancy_is_a_draft_and_the_others_were_published_by_their_opening(seeded):
