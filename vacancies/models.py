@@ -170,6 +170,12 @@ class VacancyQuerySet(models.QuerySet):
         """Published vacancies whose call (if any) was published; a cancelled call shows them as closed."""
         return self.filter(status=PublicationStatus.PUBLISHED).exclude(call__status=PublicationStatus.DRAFT)
 
+    def cancelled_after_publication(self):
+        """Vacancies cancelled once candidates could see them: their pages stay, and say so."""
+        return self.filter(status=PublicationStatus.CANCELLED, published_at__isnull=False).exclude(
+            call__status=PublicationStatus.DRAFT
+        )
+
     def with_dates(self):
         """Annotate `opening_at` / `closing_at`: the vacancy's own dates, else its call's, with whether
         each has a time (`opening_has_time`, `closing_has_time`), and `cancellation_at`: when the vacancy
@@ -187,9 +193,13 @@ class VacancyQuerySet(models.QuerySet):
                 default="call__closes_at_has_time",
                 output_field=models.BooleanField(),
             ),
+            # A row cancelled other than by the cancel service (no cancelled_at): its last change.
             cancellation_at=Case(
-                When(status=PublicationStatus.CANCELLED, then="cancelled_at"),
-                When(call__status=PublicationStatus.CANCELLED, then="call__cancelled_at"),
+                When(status=PublicationStatus.CANCELLED, then=Coalesce("cancelled_at", "updated_at")),
+                When(
+                    call__status=PublicationStatus.CANCELLED,
+                    then=Coalesce("call__cancelled_at", "call__updated_at"),
+                ),
             ),
         )
 
@@ -216,10 +226,11 @@ class VacancyQuerySet(models.QuerySet):
         )
 
     def with_state(self, now=None):
-        """Annotate dates and `state` (`open`, `upcoming` or `closed`) as of `now`."""
+        """Annotate dates and `state` (`open`, `upcoming` or `closed`: cancelled ones too) as of `now`."""
         now = now or timezone.now()
         return self.with_dates().annotate(
             state=Case(
+                When(status=PublicationStatus.CANCELLED, then=Value(Vacancy.State.CLOSED)),
                 When(self.closed_q(now), then=Value(Vacancy.State.CLOSED)),
                 When(window_opens__gt=now, then=Value(Vacancy.State.UPCOMING)),
                 default=Value(Vacancy.State.OPEN),
