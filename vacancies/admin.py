@@ -148,6 +148,7 @@ class WorkflowAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
     change_form_template = "admin/vacancies/workflow_change_form.html"
     formfield_overrides = HTTPS_URLS
     form = DatesForm
+    exclude = ["opens_at_has_time", "closes_at_has_time"]  # set by DatesForm from what staff enter
     readonly_fields = ["status", "published_at", "published_by"]
     # step name: (service, what the history and the message say was done); duplicating needs the add
     # permission, every other step the publish permission.

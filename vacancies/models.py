@@ -162,6 +162,11 @@ class Call(Timeline):
     def clean(self):
         require_one(self, "title")
 
+    @property
+    def closes_on(self):
+        """The last day to apply, as staff gave it (Brussels); None for a rolling call."""
+        return day_of(self.closes_at, has_time=self.closes_at_has_time, closing=True)
+
 
 class VacancyQuerySet(models.QuerySet):
     """Vacancies as candidates see them. Every public read starts from `public()`."""

@@ -3,7 +3,8 @@
 Loads `fixtures/programmes.json` and `fixtures/organisations.json`, then upserts by slug the calls and
 vacancies of `fixtures/demo.json`, whose dates are days from today (`opens_in_days`, `closes_in_days`; null
 `closes_in_days` is a rolling call, a vacancy without dates takes its call's). They are dates only, as the
-sources give them: open from the start of the opening day to the end of the closing day, Europe/Brussels. `{year}` in a title, reference or description is the call's year, else this year.
+sources give them: open from the start of the opening day to the end of the closing day, Europe/Brussels.
+`{year}` in a title, reference or description is the call's year, else this year.
 
 Idempotent: fixture rows carry fixed primary keys and every value is computed from today's date, so a
 second run on the same day changes nothing and creates nothing.
