@@ -164,14 +164,22 @@ class WorkflowAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
+    @staticmethod
+    def _as_given(at, has_time, closing):
+        """A date as staff gave it (a date-only deadline is stored as the next midnight)."""
+        if at is None:
+            return "–"
+        if has_time:
+            return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+        return date_format(day_of(at, has_time=False, closing=closing), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=gettext_lazy("opens"), ordering="opens_at")
+    def opening(self, obj):
+        return self._as_given(obj.opens_at, obj.opens_at_has_time, closing=False)
+
     @admin.display(description=gettext_lazy("closes"), ordering="closes_at")
     def deadline(self, obj):
-        """The closing date as staff gave it (a date-only deadline is stored as the next midnight)."""
-        if obj.closes_at is None:
-            return "–"
-        if obj.closes_at_has_time:
-            return date_format(timezone.localtime(obj.closes_at), "SHORT_DATETIME_FORMAT")
-        return date_format(day_of(obj.closes_at, has_time=False, closing=True), "SHORT_DATE_FORMAT")
+        return self._as_given(obj.closes_at, obj.closes_at_has_time, closing=True)
 
     def has_publish_permission(self, request):
         opts = self.opts
@@ -294,7 +302,7 @@ class CallAdmin(WorkflowAdmin):
         "title",
         "programme",
         "year",
-        "opens_at",
+        "opening",
         "deadline",
         "status",
         "published_by",
