@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group, User
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from icalendar import Calendar
 
@@ -55,6 +55,13 @@ def english_date(day):
 
 def json_ld(html):
     return json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Services answer in the active language: English here, as the pages under /en/."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
