@@ -16,7 +16,6 @@ from . import selectors
 from .caching import cached_page
 from .calendar import closing_calendar
 from .jsonld import job_posting
-from .models import PublicationStatus
 from .pagination import paginate
 
 
@@ -160,8 +159,9 @@ def vacancy_detail(request, slug):
 def vacancy_calendar(request, slug):
     """The closing date as an .ics entry; only for a public vacancy that has one (410: cancelled)."""
     vacancy = selectors.vacancy_detail(slug=slug)
-    if vacancy.cancellation_at is not None or vacancy.status == PublicationStatus.CANCELLED:
-        return HttpResponseGone(_("This vacancy was cancelled: it has no deadline any more."))
+    if vacancy.cancellation_at is not None:
+        message = _("This vacancy was cancelled: it has no deadline any more.")
+        return HttpResponseGone(message, content_type="text/plain; charset=utf-8")
     if vacancy.closing_at is None:
         raise Http404("This vacancy has no closing date")
     url = request.build_absolute_uri(vacancy.get_absolute_url())
