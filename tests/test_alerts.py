@@ -14,7 +14,7 @@ from applications.models import AlertDelivery, ConsentEvent, Subscriber
 from applications.services import subscribers_erase_unconfirmed
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
 from vacancies import services as catalogue
-from vacancies.models import PublicationStatus
+from vacancies.models import PublicationStatus, end_of_day
 from vacancies.tasks import announce_opened_calls
 
 # Side effects are scheduled with transaction.on_commit, so these tests commit for real.
@@ -356,6 +356,18 @@ def test_the_alert_is_written_in_the_subscribers_language(client, jpo, mailoutbo
     [message] = mailoutbox
     assert "/fr/alerts/withdraw/" in message.body
     assert "/fr/vacancies/" in message.body
+
+
+def test_an_alert_gives_a_date_only_deadline_as_its_last_day_not_the_next_midnight(client, jpo, mailoutbox):
+    confirmed_subscriber(client, mailoutbox)
+    mailoutbox.clear()
+    last_day = timezone.localdate() + dt.timedelta(days=20)
+
+    catalogue.call_publish(call=draft_jpo_call(jpo, closes_at=end_of_day(last_day), closes_at_has_time=False))
+
+    [message] = mailoutbox
+    assert f"The last day to apply is {last_day:%-d} " in message.body
+    assert "00:00" not in message.body and "midnight" not in message.body
 
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])

@@ -4,6 +4,7 @@ import pytest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.factories import OrganisationFactory, ProgrammeFactory, VacancyFactory
 
@@ -34,6 +35,11 @@ def test_the_list_has_the_contract_shape(client):
             "city": "Kigali",
             "opens_at": as_json(vacancy.opens_at),
             "closes_at": as_json(vacancy.closes_at),
+            "opens_on": as_json(timezone.localdate(vacancy.opens_at)),
+            "opens_at_has_time": True,
+            "closes_on": as_json(timezone.localdate(vacancy.closes_at)),
+            "closes_at_has_time": True,
+            "cancelled_at": None,
             "status": "open",
             "url": f"http://testserver/nl/vacancies/{vacancy.slug}/",
         }

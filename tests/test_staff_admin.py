@@ -132,12 +132,32 @@ def test_publishing_refuses_a_closing_date_before_the_opening_date(publisher):
     assert Call.objects.get(pk=call.pk).status == DRAFT
 
 
-def test_apply_instructions_stand_in_for_an_apply_link(publisher):
-    vacancy = VacancyFactory(status=DRAFT, apply_url="", apply_instructions="Send your CV to the embassy.")
+@pytest.mark.parametrize(
+    "instructions",
+    [
+        {"apply_instructions_nl": "Stuur je cv naar jobs@embassy.example.org."},
+        {"apply_instructions_fr": "Postulez sur https://recrutement.example.be/offres."},
+        {"apply_instructions_en": "Apply on www.nato.int/recruitment before the deadline."},
+    ],
+)
+def test_apply_instructions_that_name_an_address_stand_in_for_an_apply_link(publisher, instructions):
+    vacancy = VacancyFactory(status=DRAFT, apply_url="", **instructions)
 
     run_action(publisher, "vacancy", "publish", [vacancy])
 
     assert Vacancy.objects.get(pk=vacancy.pk).status == "published"
+
+
+def test_publishing_an_open_vacancy_without_a_way_to_apply_is_refused_with_a_clear_message(publisher):
+    vacancy = VacancyFactory(
+        status=DRAFT, apply_url="", apply_instructions_nl="Solliciteer via de link die hier later komt."
+    )
+
+    response = run_action(publisher, "vacancy", "publish", [vacancy])
+
+    assert "was not changed" in response.text
+    assert "name where to apply (a web or e-mail address)" in response.text
+    assert Vacancy.objects.get(pk=vacancy.pk).status == DRAFT
 
 
 def test_duplicating_a_call_makes_a_draft_with_draft_copies_of_its_vacancies(editor):

@@ -4,13 +4,20 @@ Every workflow step, from a changelist action or a button on the change page, go
 `vacancies.services` and is recorded in the object's history (Django's LogEntry).
 """
 
+import datetime as dt
+from typing import NamedTuple
+
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from translated_fields.admin import TranslatedFieldAdmin
@@ -19,7 +26,16 @@ from programmes.translation import columns
 
 from . import services
 from .jsonld import job_posting
-from .models import Call, Organisation, PublicationStatus, Vacancy
+from .models import (
+    Call,
+    Organisation,
+    PublicationStatus,
+    Vacancy,
+    day_of,
+    end_of_day,
+    names_a_way_to_apply,
+    start_of_day,
+)
 
 DRAFT = PublicationStatus.DRAFT
 # An address typed without a scheme ("www.nato.int/recruitment") is taken as https, as publishing requires.
@@ -33,6 +49,87 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
+
+
+# --- dates as the source gives them: a date, and a time only when one is stated --------------------------
+
+
+class StatedTime(NamedTuple):
+    at: dt.datetime
+    has_time: bool
+
+
+class DateAndOptionalTimeWidget(AdminSplitDateTime):
+    def decompress(self, value):
+        if isinstance(value, (list, tuple)):  # (date, time or None), as DatesForm sets it
+            return list(value)
+        return super().decompress(value)
+
+
+class DateAndOptionalTimeField(forms.MultiValueField):
+    """A date, and a time only if the source states one. Without a time, an opening is the start of the
+    day and a closing the end of it (Brussels): open all of that day."""
+
+    def __init__(self, *, closing, **kwargs):
+        self.closing = closing
+        fields = (forms.DateField(), forms.TimeField(required=False))
+        kwargs.pop("max_length", None)
+        super().__init__(fields, require_all_fields=False, widget=DateAndOptionalTimeWidget, **kwargs)
+
+    def compress(self, values):
+        if not values or values[0] is None:
+            return None
+        day, time = values
+        if time is None:
+            return StatedTime(end_of_day(day) if self.closing else start_of_day(day), has_time=False)
+        at = timezone.make_aware(dt.datetime.combine(day, time), timezone.get_default_timezone())
+        return StatedTime(at, has_time=True)
+
+
+DATE_HELP = gettext_lazy(
+    "A date, and a time only if the source states one. Without a time, applications are open all that day "
+    "(Brussels time)."
+)
+
+
+class DatesForm(forms.ModelForm):
+    """Opening and closing dates entered as a date and an optional time; see DateAndOptionalTimeField."""
+
+    DATE_FIELDS = ("opens_at", "closes_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.DATE_FIELDS:
+            at, has_time = getattr(self.instance, name), getattr(self.instance, f"{name}_has_time")
+            if name in self.fields and at is not None:
+                day = day_of(at, has_time=has_time, closing=name == "closes_at")
+                self.initial[name] = (day, timezone.localtime(at).time() if has_time else None)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.DATE_FIELDS:
+            value = cleaned.get(name)
+            if isinstance(value, StatedTime):
+                cleaned[name] = value.at
+                setattr(self.instance, f"{name}_has_time", value.has_time)
+        return cleaned
+
+
+class VacancyForm(DatesForm):
+    def clean(self):
+        cleaned = super().clean()
+        vacancy = self.instance
+        # The rule publishing applies (services.vacancy_problems), kept while the vacancy is public: an edit
+        # must not leave candidates of an open vacancy without a way to apply.
+        if vacancy.pk and vacancy.status == PublicationStatus.PUBLISHED:
+            call = cleaned.get("call", vacancy.call)
+            closes = cleaned.get("closes_at", vacancy.closes_at) or (call.closes_at if call else None)
+            instructions = [cleaned.get(c, getattr(vacancy, c)) for c in columns("apply_instructions")]
+            apply_url = cleaned.get("apply_url", vacancy.apply_url)
+            still_open = closes is None or closes > timezone.now()
+            if still_open and not names_a_way_to_apply(apply_url, instructions):
+                raise forms.ValidationError(services.APPLY_PROBLEM)
+        return cleaned
 
 
 def _workflow_action(step, permission, description):
@@ -50,10 +147,39 @@ class WorkflowAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
 
     change_form_template = "admin/vacancies/workflow_change_form.html"
     formfield_overrides = HTTPS_URLS
+    form = DatesForm
+    exclude = ["opens_at_has_time", "closes_at_has_time"]  # set by DatesForm from what staff enter
     readonly_fields = ["status", "published_at", "published_by"]
     # step name: (service, what the history and the message say was done); duplicating needs the add
     # permission, every other step the publish permission.
     steps = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in DatesForm.DATE_FIELDS:
+            return DateAndOptionalTimeField(
+                closing=db_field.name == "closes_at",
+                required=not db_field.blank,
+                label=db_field.verbose_name.capitalize(),
+                help_text=f"{db_field.help_text} {DATE_HELP}".strip(),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    @staticmethod
+    def _as_given(at, has_time, closing):
+        """A date as staff gave it (a date-only deadline is stored as the next midnight)."""
+        if at is None:
+            return "–"
+        if has_time:
+            return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+        return date_format(day_of(at, has_time=False, closing=closing), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=gettext_lazy("opens"), ordering="opens_at")
+    def opening(self, obj):
+        return self._as_given(obj.opens_at, obj.opens_at_has_time, closing=False)
+
+    @admin.display(description=gettext_lazy("closes"), ordering="closes_at")
+    def deadline(self, obj):
+        return self._as_given(obj.closes_at, obj.closes_at_has_time, closing=True)
 
     def has_publish_permission(self, request):
         opts = self.opts
@@ -176,8 +302,8 @@ class CallAdmin(WorkflowAdmin):
         "title",
         "programme",
         "year",
-        "opens_at",
-        "closes_at",
+        "opening",
+        "deadline",
         "status",
         "published_by",
         "opened_notified_at",
@@ -218,6 +344,7 @@ class CallAdmin(WorkflowAdmin):
 
 @admin.register(Vacancy)
 class VacancyAdmin(WorkflowAdmin):
+    form = VacancyForm
     list_display = [
         "title",
         "organisation",
@@ -226,7 +353,7 @@ class VacancyAdmin(WorkflowAdmin):
         "city",
         "country",
         "positions",
-        "closes_at",
+        "deadline",
         "status",
     ]
     list_filter = ["status", "programme", "contract_type", "reserved_for", "organisation__kind"]

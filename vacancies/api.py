@@ -63,6 +63,13 @@ def vacancy_summary(vacancy, request):
         "city": vacancy.city,
         "opens_at": vacancy.opening_at,
         "closes_at": vacancy.closing_at,
+        # The dates as the source gives them (Brussels): `closes_on` is the last day to apply; `closes_at`
+        # is the instant applications close (the next midnight when no time was stated).
+        "opens_on": vacancy.opens_on,
+        "opens_at_has_time": vacancy.opening_has_time if vacancy.opening_at else None,
+        "closes_on": vacancy.closes_on,
+        "closes_at_has_time": vacancy.closing_has_time if vacancy.closing_at else None,
+        "cancelled_at": vacancy.cancellation_at,
         "status": vacancy.state,
         "url": url,
     }

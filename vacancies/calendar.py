@@ -21,12 +21,12 @@ def closing_event_uid(vacancy) -> str:
 
 
 def closing_calendar(vacancy, *, url: str) -> bytes:
-    """One VEVENT at the vacancy's closing time (UTC), with a reminder a day before.
+    """One VEVENT at the vacancy's closing time (UTC), with a reminder a day before; for a deadline given
+    as a date, an all-day event on that date (the last day to apply).
 
-    `vacancy` carries `closing_at` (see `VacancyQuerySet.with_dates`), which must not be None; `url` is the
-    absolute address of the vacancy page.
+    `vacancy` carries the annotations of `VacancyQuerySet.with_dates`, and its `closing_at` must not be
+    None; `url` is the absolute address of the vacancy page.
     """
-    closing = vacancy.closing_at.astimezone(dt.UTC)
     organisation = vacancy.organisation.short_name
     summary = _("Application deadline: %(title)s (%(organisation)s)") % {
         "title": vacancy.title,
@@ -38,13 +38,25 @@ def closing_calendar(vacancy, *, url: str) -> bytes:
     # Without a METHOD, DTSTAMP is the entry's last revision: the vacancy's, so every download is the same.
     event.add("dtstamp", vacancy.updated_at.astimezone(dt.UTC))
     event.add("last-modified", vacancy.updated_at.astimezone(dt.UTC))
-    event.add("dtstart", closing)
+    if vacancy.closing_has_time:
+        event.add("dtstart", vacancy.closing_at.astimezone(dt.UTC))
+    else:
+        last_day = vacancy.closes_on
+        event.add("dtstart", last_day)  # VALUE=DATE
+        event.add("dtend", last_day + dt.timedelta(days=1))
     event.add("summary", summary)
     event.add(
         "description",
         "\n\n".join(
             [
-                _("Applications for “%(title)s” at %(organisation)s close at this time.")
+                (
+                    _("Applications for “%(title)s” at %(organisation)s close at this time.")
+                    if vacancy.closing_has_time
+                    else _(
+                        "Applications for “%(title)s” at %(organisation)s close at the end of this day "
+                        "(Brussels time)."
+                    )
+                )
                 % {"title": vacancy.title, "organisation": organisation},
                 _("Vacancy and how to apply: %(url)s") % {"url": url},
             ]

@@ -6,6 +6,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
 from . import selectors
+from .templatetags.catalogue import closing_phrase, deadline, opening_phrase
 
 FEED_SIZE = 50
 
@@ -40,9 +41,18 @@ class VacancyFeed(Feed):
         return f"{vacancy.title} — {where}"
 
     def item_description(self, vacancy):
+        # Dates, not "closes in 5 days": a feed reader keeps an entry for weeks.
+        summary = vacancy.summary
         if vacancy.is_example:
-            return _("Example data, not a real vacancy: %(summary)s") % {"summary": vacancy.summary}
-        return vacancy.summary
+            summary = _("Example data, not a real vacancy: %(summary)s") % {"summary": summary}
+        lines = [summary]
+        if vacancy.state == "upcoming":
+            lines.append(f"{opening_phrase(vacancy)}.")
+        if vacancy.cancellation_at is None and vacancy.closing_at is not None:
+            lines.append(_("Deadline: %(when)s") % {"when": deadline(vacancy)})
+        else:
+            lines.append(closing_phrase(vacancy))  # cancelled on a date, or rolling
+        return "\n\n".join(lines)
 
     def item_pubdate(self, vacancy):
         return vacancy.published_at

@@ -6,7 +6,7 @@ from functools import reduce
 import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +46,7 @@ class VacancyFilter(django_filters.FilterSet):
         # Own context: French agrees these with the plural "offres d'emploi" (a card says "Closed").
         choices=[
             ("open", pgettext_lazy("vacancies filter", "Open")),
+            ("upcoming", pgettext_lazy("vacancies filter", "Opening soon")),
             ("closed", pgettext_lazy("vacancies filter", "Closed")),
             ("all", pgettext_lazy("vacancies filter", "All")),
         ],
@@ -104,6 +105,8 @@ class VacancyFilter(django_filters.FilterSet):
         now = timezone.now()
         if value == "open":
             return queryset.filter(VacancyQuerySet.open_q(now))
+        if value == "upcoming":
+            return queryset.filter(VacancyQuerySet.upcoming_q(now))
         if value == "closed":
             return queryset.filter(VacancyQuerySet.closed_q(now))
         return queryset
@@ -113,8 +116,23 @@ class VacancyFilter(django_filters.FilterSet):
             return queryset.order_by(F("published_at").desc(nulls_last=True), "pk")
         if value == "title":
             return queryset.order_by(localized("title"), "pk")
-        if self.form.cleaned_data.get("status") == "closed":
+        status = self.form.cleaned_data.get("status")
+        if status == "closed":
             return queryset.order_by(F("closing_at").desc(nulls_last=True), "pk")
+        if status == "upcoming":
+            return queryset.order_by("window_opens", "window_closes", localized("title"), "pk")
+        if status == "all":
+            # Open first (soonest closing first), then upcoming (likewise), then closed (latest first).
+            rank = Case(
+                When(state=Vacancy.State.OPEN, then=Value(0)),
+                When(state=Vacancy.State.UPCOMING, then=Value(1)),
+                default=Value(2),
+            )
+            not_closed = Case(When(~Q(state=Vacancy.State.CLOSED), then=F("window_closes")))
+            closed = Case(When(state=Vacancy.State.CLOSED, then=F("closing_at")))
+            return queryset.order_by(
+                rank, not_closed.asc(), closed.desc(nulls_last=True), localized("title"), "pk"
+            )
         if (self.form.cleaned_data.get("q") or "").strip():
             # A search matches a few hundred or thousand vacancies: PostgreSQL should find them with the GIN
             # index and sort them. Ordered by the bare column, it walks the window index instead, testing

@@ -1,8 +1,10 @@
 """schema.org JobPosting for a vacancy page (what search engines read)."""
 
+import datetime as dt
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from programmes.markup import render_markdown
@@ -18,6 +20,21 @@ EMPLOYMENT_TYPES = {
 _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
+def valid_through(vacancy) -> str | None:
+    """When the posting stops being valid: its cancellation, else its deadline.
+
+    A deadline given as a date is the last second of that day (Brussels), which reads as that date; a
+    stated time is given as it is.
+    """
+    ends = [t for t in (vacancy.cancellation_at, vacancy.closing_at) if t is not None]
+    if not ends:
+        return None
+    end = timezone.localtime(min(ends), timezone.get_default_timezone()).replace(microsecond=0)
+    if min(ends) == vacancy.closing_at and not vacancy.closing_has_time:
+        end -= dt.timedelta(seconds=1)
+    return end.isoformat()
+
+
 def job_posting(vacancy, request) -> str:
     organisation = vacancy.organisation
     data = {
@@ -28,7 +45,7 @@ def job_posting(vacancy, request) -> str:
             render_markdown("\n\n".join(filter(None, [vacancy.summary, vacancy.description])))
         ),
         "datePosted": vacancy.published_at.date().isoformat() if vacancy.published_at else None,
-        "validThrough": vacancy.closing_at.isoformat() if vacancy.closing_at else None,
+        "validThrough": valid_through(vacancy),
         # Unknown facts are left out, not guessed: no contract type, headcount or place the source omits.
         "employmentType": EMPLOYMENT_TYPES.get(vacancy.contract_type),
         "hiringOrganization": {

@@ -3,9 +3,15 @@
 A vacancy is *open* when it is published, its opening time has come and its closing time has not
 (Europe/Brussels); a vacancy without dates of its own takes its call's. `Vacancy.objects.open()` and
 friends are the only place that rule is written.
+
+Sources mostly give a deadline as a date ("Plazo: 31-12-2025"): then `closes_at` is the end of that day in
+Brussels (the next midnight, when applications close) and `closes_at_has_time` is False, so pages show the
+date alone; an opening date alone is the start of its day (`opens_at_has_time` False). The stored instants
+keep every comparison (and the window triggers of migration 0007) as they were.
 """
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -18,11 +24,54 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from programmes.models import Education, Programme
-from programmes.translation import localized, require_one, translated
+from programmes.translation import columns, localized, require_one, translated
 
 # The stored window of a vacancy without an opening or closing time (see Vacancy.window_opens).
 WINDOW_START = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
 WINDOW_END = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
+
+# A web or e-mail address in free text: a URL with a scheme or starting with www., or name@domain.tld.
+ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>()]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The first instant of `day` in Brussels: an opening date without a time."""
+    return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """The instant after the last of `day` in Brussels (the next midnight): a deadline without a time."""
+    return start_of_day(day + dt.timedelta(days=1))
+
+
+def day_of(at: dt.datetime | None, *, has_time: bool, closing: bool) -> dt.date | None:
+    """The date as staff gave it: for a closing time without a time of its own, the last day still open."""
+    if at is None:
+        return None
+    local = timezone.localtime(at, timezone.get_default_timezone())
+    if closing and not has_time:
+        local -= dt.timedelta(microseconds=1)
+    return local.date()
+
+
+def names_a_way_to_apply(apply_url: str, instructions) -> bool:
+    """An apply link, or instructions (any of them: one per language) that name a web or e-mail address."""
+    return bool(apply_url) or any(ADDRESS.search(text or "") for text in instructions)
+
+
+class Timeline(models.Model):
+    """What a call and a vacancy share: whether their times were stated, and when they were cancelled."""
+
+    opens_at_has_time = models.BooleanField(
+        _("opening time stated"), default=True, help_text=_("Off: the source gives a date only.")
+    )
+    closes_at_has_time = models.BooleanField(
+        _("closing time stated"), default=True, help_text=_("Off: the source gives a date only.")
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
 
 
 class PublicationStatus(models.TextChoices):
@@ -78,7 +127,7 @@ class CallQuerySet(models.QuerySet):
         return self.published().filter(Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
 
 
-class Call(models.Model):
+class Call(Timeline):
     """A call for candidates under a programme: a JPO call of a year, a Selor round, a recruitment wave."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
@@ -129,6 +178,11 @@ class Call(models.Model):
     def clean(self):
         require_one(self, "title")
 
+    @property
+    def closes_on(self):
+        """The last day to apply, as staff gave it (Brussels); None for a rolling call."""
+        return day_of(self.closes_at, has_time=self.closes_at_has_time, closing=True)
+
 
 class VacancyQuerySet(models.QuerySet):
     """Vacancies as candidates see them. Every public read starts from `public()`."""
@@ -137,11 +191,37 @@ class VacancyQuerySet(models.QuerySet):
         """Published vacancies whose call (if any) was published; a cancelled call shows them as closed."""
         return self.filter(status=PublicationStatus.PUBLISHED).exclude(call__status=PublicationStatus.DRAFT)
 
+    def cancelled_after_publication(self):
+        """Vacancies cancelled once candidates could see them: their pages stay, and say so."""
+        return self.filter(status=PublicationStatus.CANCELLED, published_at__isnull=False).exclude(
+            call__status=PublicationStatus.DRAFT
+        )
+
     def with_dates(self):
-        """Annotate `opening_at` / `closing_at`: the vacancy's own dates, else its call's."""
+        """Annotate `opening_at` / `closing_at`: the vacancy's own dates, else its call's, with whether
+        each has a time (`opening_has_time`, `closing_has_time`), and `cancellation_at`: when the vacancy
+        or its call was cancelled."""
         return self.annotate(
             opening_at=Coalesce("opens_at", "call__opens_at"),
             closing_at=Coalesce("closes_at", "call__closes_at"),
+            opening_has_time=Case(
+                When(opens_at__isnull=False, then="opens_at_has_time"),
+                default="call__opens_at_has_time",
+                output_field=models.BooleanField(),
+            ),
+            closing_has_time=Case(
+                When(closes_at__isnull=False, then="closes_at_has_time"),
+                default="call__closes_at_has_time",
+                output_field=models.BooleanField(),
+            ),
+            # A row cancelled other than by the cancel service (no cancelled_at): its last change.
+            cancellation_at=Case(
+                When(status=PublicationStatus.CANCELLED, then=Coalesce("cancelled_at", "updated_at")),
+                When(
+                    call__status=PublicationStatus.CANCELLED,
+                    then=Coalesce("call__cancelled_at", "call__updated_at"),
+                ),
+            ),
         )
 
     # The rules below read the stored window (window_opens/window_closes), which an index serves; the
@@ -158,11 +238,20 @@ class VacancyQuerySet(models.QuerySet):
     def closed_q(now):
         return Q(window_closes__lte=now) | Q(call__status=PublicationStatus.CANCELLED)
 
+    @staticmethod
+    def upcoming_q(now):
+        return (
+            Q(window_opens__gt=now)
+            & Q(window_closes__gt=now)
+            & (Q(call__isnull=True) | Q(call__status=PublicationStatus.PUBLISHED))
+        )
+
     def with_state(self, now=None):
-        """Annotate dates and `state` (`open`, `upcoming` or `closed`) as of `now`."""
+        """Annotate dates and `state` (`open`, `upcoming` or `closed`: cancelled ones too) as of `now`."""
         now = now or timezone.now()
         return self.with_dates().annotate(
             state=Case(
+                When(status=PublicationStatus.CANCELLED, then=Value(Vacancy.State.CLOSED)),
                 When(self.closed_q(now), then=Value(Vacancy.State.CLOSED)),
                 When(window_opens__gt=now, then=Value(Vacancy.State.UPCOMING)),
                 default=Value(Vacancy.State.OPEN),
@@ -177,12 +266,16 @@ class VacancyQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.public().with_state(now).filter(self.closed_q(now))
 
+    def upcoming(self, now=None):
+        now = now or timezone.now()
+        return self.public().with_state(now).filter(self.upcoming_q(now))
+
     def by_closing(self):
         # Rolling vacancies (no closing time) come last: their window closes at WINDOW_END.
         return self.order_by("window_closes", localized("title"), "pk")
 
 
-class Vacancy(models.Model):
+class Vacancy(Timeline):
     class ReservedFor(models.TextChoices):
         ANYONE = "", _("No reservation")
         BELGIAN = "belgian", _("Belgian nationals")
@@ -335,3 +428,17 @@ class Vacancy(models.Model):
 
     def clean(self):
         require_one(self, "title", "summary")
+
+    def names_a_way_to_apply(self) -> bool:
+        return names_a_way_to_apply(
+            self.apply_url, [getattr(self, column) for column in columns("apply_instructions")]
+        )
+
+    # The dates as candidates read them; these need the annotations of VacancyQuerySet.with_dates().
+    @property
+    def opens_on(self):
+        return day_of(self.opening_at, has_time=self.opening_has_time, closing=False)
+
+    @property
+    def closes_on(self):
+        return day_of(self.closing_at, has_time=self.closing_has_time, closing=True)

@@ -122,6 +122,7 @@ def _count_facets(filterset: VacancyFilter) -> dict:
     now = timezone.now()
     totals = filterset.queryset_without("status").aggregate(
         open=Count("pk", filter=VacancyQuerySet.open_q(now)),
+        upcoming=Count("pk", filter=VacancyQuerySet.upcoming_q(now)),
         closed=Count("pk", filter=VacancyQuerySet.closed_q(now)),
         all=Count("pk"),
     )
@@ -189,10 +190,20 @@ def _counts_at_once(filterset):
 
 
 def vacancy_detail(*, slug) -> Vacancy:
-    try:
-        return public_vacancies().select_related("call").get(slug=slug)
-    except Vacancy.DoesNotExist:
-        raise Http404("No such vacancy") from None
+    """A public vacancy, or one cancelled after it was published (its page says so; links to it are out
+    there). Raises Http404 for anything else."""
+    vacancy = public_vacancies().select_related("call").filter(slug=slug).first()
+    if vacancy is None:
+        vacancy = (
+            Vacancy.objects.cancelled_after_publication()
+            .with_state()
+            .select_related("programme", "organisation", "call")
+            .filter(slug=slug)
+            .first()
+        )
+    if vacancy is None:
+        raise Http404("No such vacancy")
+    return vacancy
 
 
 def similar_vacancies(*, vacancy: Vacancy, limit=3):
@@ -235,7 +246,20 @@ def programme_detail(*, slug) -> Programme:
 
 def programme_open_vacancies(*, programme: Programme):
     return list(
-        Vacancy.objects.open().filter(programme=programme).select_related("organisation").by_closing()
+        Vacancy.objects.open()
+        .filter(programme=programme)
+        .select_related("organisation", "programme")
+        .by_closing()
+    )
+
+
+def programme_upcoming_vacancies(*, programme: Programme):
+    """The programme's vacancies that will open, soonest opening first."""
+    return list(
+        Vacancy.objects.upcoming()
+        .filter(programme=programme)
+        .select_related("organisation", "programme")
+        .order_by("window_opens", "window_closes", "pk")
     )
 
 

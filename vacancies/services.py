@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programmes.translation import LANGUAGE_CODES
 
@@ -21,20 +22,30 @@ DRAFT, PUBLISHED, CANCELLED = (
 
 
 def vacancy_problems(vacancy: Vacancy) -> list[str]:
-    """What stops a vacancy from being published, in words an editor can act on."""
+    """What stops a vacancy from being published, in words an editor can act on.
+
+    A vacancy that is open, or will open, needs a way to apply that candidates can follow: an apply link, or
+    instructions that name a web or e-mail address. One already closed (for the archive) does not.
+    """
     problems = []
     if not (vacancy.description or "").strip():
         problems.append(_("Add a description."))
-    if vacancy.apply_url and not vacancy.apply_url.startswith("https://"):
-        problems.append(_("The apply link must start with https://."))
-    elif not vacancy.apply_url and not (vacancy.apply_instructions or "").strip():
-        problems.append(_("Give an https apply link or instructions on how to apply."))
     call = vacancy.call
     opens = vacancy.opens_at or (call.opens_at if call else None)
     closes = vacancy.closes_at or (call.closes_at if call else None)
+    if vacancy.apply_url and not vacancy.apply_url.startswith("https://"):
+        problems.append(_("The apply link must start with https://."))
+    elif (closes is None or closes > timezone.now()) and not vacancy.names_a_way_to_apply():
+        problems.append(APPLY_PROBLEM)
     if opens and closes and closes <= opens:
         problems.append(_("The closing date must come after the opening date."))
     return problems
+
+
+APPLY_PROBLEM = gettext_lazy(
+    "Give an https apply link or instructions that name where to apply (a web or e-mail address): "
+    "candidates cannot apply to this vacancy otherwise."
+)
 
 
 def call_problems(call: Call) -> list[str]:
@@ -101,9 +112,11 @@ def call_close(*, call: Call, by=None) -> Call:
     """Close a call now; its vacancies that would close later close with it."""
     now = timezone.now()
     if call.closes_at is None or call.closes_at > now:
-        call.closes_at = now
-        call.save(update_fields=["closes_at", "updated_at"])
-        call.vacancies.filter(closes_at__gt=now).update(closes_at=now, updated_at=now)
+        call.closes_at, call.closes_at_has_time = now, True
+        call.save(update_fields=["closes_at", "closes_at_has_time", "updated_at"])
+        call.vacancies.filter(closes_at__gt=now).update(
+            closes_at=now, closes_at_has_time=True, updated_at=now
+        )
     return call
 
 
@@ -112,25 +125,26 @@ def vacancy_close(*, vacancy: Vacancy, by=None) -> Vacancy:
     now = timezone.now()
     vacancy = Vacancy.objects.with_dates().select_related("call").get(pk=vacancy.pk)
     if vacancy.closing_at is None or vacancy.closing_at > now:
-        vacancy.closes_at = now
-        vacancy.save(update_fields=["closes_at", "updated_at"])
+        vacancy.closes_at, vacancy.closes_at_has_time = now, True
+        vacancy.save(update_fields=["closes_at", "closes_at_has_time", "updated_at"])
     return vacancy
 
 
 @transaction.atomic
 def call_cancel(*, call: Call, by=None) -> Call:
-    """Cancel a call: candidates see its vacancies as closed, and no alert goes out for it."""
+    """Cancel a call: its vacancies say since when they are cancelled (closed); no alert goes out for it."""
     if call.status != CANCELLED:
-        call.status = CANCELLED
-        call.save(update_fields=["status", "updated_at"])
+        call.status, call.cancelled_at = CANCELLED, timezone.now()
+        call.save(update_fields=["status", "cancelled_at", "updated_at"])
     return call
 
 
 @transaction.atomic
 def vacancy_cancel(*, vacancy: Vacancy, by=None) -> Vacancy:
+    """Cancel a vacancy: if it was public, its page stays and says since when it is cancelled."""
     if vacancy.status != CANCELLED:
-        vacancy.status = CANCELLED
-        vacancy.save(update_fields=["status", "updated_at"])
+        vacancy.status, vacancy.cancelled_at = CANCELLED, timezone.now()
+        vacancy.save(update_fields=["status", "cancelled_at", "updated_at"])
     return vacancy
 
 
@@ -162,7 +176,7 @@ def _draft_copy(obj, **changes):
     copy = type(obj).objects.get(pk=obj.pk)
     copy.pk = None
     copy.slug = _unique_slug(type(obj), obj.slug)
-    copy.status, copy.published_at, copy.published_by = DRAFT, None, None
+    copy.status, copy.published_at, copy.published_by, copy.cancelled_at = DRAFT, None, None, None
     for name, value in changes.items():
         setattr(copy, name, value)
     copy.save()

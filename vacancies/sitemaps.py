@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from programmes.models import Programme
 
-from .models import Vacancy
+from .models import PublicationStatus, Vacancy
 
 
 class CandidateSitemap(Sitemap):
@@ -32,10 +32,16 @@ class ProgrammeSitemap(CandidateSitemap):
 
 
 class VacancySitemap(CandidateSitemap):
-    """Every public vacancy, closed ones included: they stay online and say that they are closed."""
+    """Every public vacancy, closed ones included: they stay online and say that they are closed. Cancelled
+    ones are left out: their pages stay for links already out there, but there is nothing to find."""
 
     def items(self):
-        return Vacancy.objects.public().order_by("pk").only("slug", "updated_at")
+        return (
+            Vacancy.objects.public()
+            .exclude(call__status=PublicationStatus.CANCELLED)
+            .order_by("pk")
+            .only("slug", "updated_at")
+        )
 
     def lastmod(self, vacancy):
         return vacancy.updated_at

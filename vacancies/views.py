@@ -1,7 +1,7 @@
 """Candidate pages: home, vacancy list and detail, programme pages."""
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -137,9 +137,9 @@ def _filter_removals(query, filterset, facets):
                     {"label": label(name, option["label"]), "url": without(name, option["value"])}
                 )
     # "all" widens the list rather than narrowing it: nothing to remove.
-    if chosen.get("status") == "closed":
-        closed = next(option["label"] for option in facets["status"] if option["value"] == "closed")
-        removals.append({"label": label("status", closed), "url": without("status")})
+    if (status := chosen.get("status")) in ("upcoming", "closed"):
+        chosen_label = next(option["label"] for option in facets["status"] if option["value"] == status)
+        removals.append({"label": label("status", chosen_label), "url": without("status")})
     return removals
 
 
@@ -159,8 +159,11 @@ def vacancy_detail(request, slug):
 
 
 def vacancy_calendar(request, slug):
-    """The closing date as an .ics entry; only for a public vacancy that has one."""
+    """The closing date as an .ics entry; only for a public vacancy that has one (410: cancelled)."""
     vacancy = selectors.vacancy_detail(slug=slug)
+    if vacancy.cancellation_at is not None:
+        message = _("This vacancy was cancelled: it has no deadline any more.")
+        return HttpResponseGone(message, content_type="text/plain; charset=utf-8")
     if vacancy.closing_at is None:
         raise Http404("This vacancy has no closing date")
     url = request.build_absolute_uri(vacancy.get_absolute_url())
@@ -178,7 +181,11 @@ def programme_detail(request, slug):
     return render(
         request,
         "programmes/programme_detail.html",
-        {"programme": programme, "vacancies": selectors.programme_open_vacancies(programme=programme)},
+        {
+            "programme": programme,
+            "vacancies": selectors.programme_open_vacancies(programme=programme),
+            "upcoming": selectors.programme_upcoming_vacancies(programme=programme),
+        },
     )
 
 

@@ -120,6 +120,19 @@ def test_a_printed_vacancy_shows_the_content_and_the_addresses_but_no_navigation
         assert not page.locator(hidden).first.is_visible(), hidden
     assert page.get_by_role("heading", level=1).is_visible()
     assert page.get_by_text(f"Online at {address}").is_visible()
-    apply = page.locator(".apply a.button")
+    apply = page.locator(".apply-actions a.button")
     printed = apply.evaluate("a => getComputedStyle(a, '::after').content")
     assert printed == f'" ({apply.get_attribute("href")})"'
+
+
+def test_on_a_phone_the_deadline_and_the_apply_button_show_without_scrolling(phone, live_server, seeded):
+    phone.goto(f"{live_server.url}/en/vacancies/nato-staff-officer-operations-crse/")
+    height = phone.viewport_size["height"]
+
+    apply = phone.get_by_role("link", name="Apply on the organisation's website")
+    deadline = phone.locator(".status--open")
+
+    assert apply.is_visible() and deadline.is_visible()
+    assert apply.bounding_box()["y"] + apply.bounding_box()["height"] <= height
+    assert deadline.bounding_box()["y"] + deadline.bounding_box()["height"] <= height
+    assert re.fullmatch(r"Closes in 28 days \(\d{1,2} \w+ \d{4}\)", deadline.inner_text())

@@ -13,19 +13,47 @@ from programmes.translation import shown_in
 register = template.Library()
 
 
+def _moment(at, day, has_time):
+    """A date as staff gave it: with its time (Brussels) only when one was stated."""
+    if has_time:
+        return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+    return date_format(day, "DATE_FORMAT")
+
+
+@register.simple_tag
+def deadline(vacancy):
+    """“31 December 2025”, or “31 December 2025, 12:00” when a closing time was stated; "" if rolling."""
+    if vacancy.closing_at is None:
+        return ""
+    return _moment(vacancy.closing_at, vacancy.closes_on, vacancy.closing_has_time)
+
+
+@register.simple_tag
+def opening_phrase(vacancy):
+    """“Opens on 14 March 2026” (with the time only when one was stated)."""
+    if vacancy.opening_at is None:
+        return ""
+    when = _moment(vacancy.opening_at, vacancy.opens_on, vacancy.opening_has_time)
+    return _("Opens on %(when)s") % {"when": when}
+
+
 @register.simple_tag
 def closing_phrase(vacancy):
-    """“Closes in 5 days (12 December 2026, 12:00)” in Europe/Brussels time, or “Closed on …”."""
-    closing = vacancy.closing_at
+    """“Closes in 5 days (12 December 2026)” in Europe/Brussels time, or “Closed on …”, “Cancelled on …”.
+
+    A deadline given as a date is open all that day: it “closes today” until midnight.
+    """
+    if vacancy.cancellation_at is not None:
+        cancelled = date_format(timezone.localtime(vacancy.cancellation_at), "DATE_FORMAT")
+        return _("Cancelled on %(date)s") % {"date": cancelled}
     if vacancy.state == "closed":
-        if closing is None:
+        if vacancy.closing_at is None:
             return _("Closed")
-        return _("Closed on %(date)s") % {"date": date_format(timezone.localtime(closing), "DATE_FORMAT")}
-    if closing is None:
+        return _("Closed on %(date)s") % {"date": date_format(vacancy.closes_on, "DATE_FORMAT")}
+    if vacancy.closing_at is None:
         return _("Rolling: no closing date")
-    local = timezone.localtime(closing)
-    when = date_format(local, "DATETIME_FORMAT")
-    days = (local.date() - timezone.localdate()).days
+    when = deadline(vacancy)
+    days = (vacancy.closes_on - timezone.localdate()).days
     if days <= 0:
         return _("Closes today (%(when)s)") % {"when": when}
     if days == 1:

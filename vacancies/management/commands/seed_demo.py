@@ -1,9 +1,10 @@
 """`manage.py seed_demo`: the facts of the source documents plus demo calls and vacancies.
 
 Loads `fixtures/programmes.json` and `fixtures/organisations.json`, then upserts by slug the calls and
-vacancies of `fixtures/demo.json`, whose dates are whole days from today at 12:00 Europe/Brussels
-(`opens_in_days`, `closes_in_days`; null `closes_in_days` is a rolling call, a vacancy without dates takes
-its call's). `{year}` in a title, reference or description is the call's year, else this year.
+vacancies of `fixtures/demo.json`, whose dates are days from today (`opens_in_days`, `closes_in_days`; null
+`closes_in_days` is a rolling call, a vacancy without dates takes its call's). They are dates only, as the
+sources give them: open from the start of the opening day to the end of the closing day, Europe/Brussels.
+`{year}` in a title, reference or description is the call's year, else this year.
 
 Every item names its `source` document; an item without one is made up for the demo and is stored with
 `is_example` set, so that its pages say so. `internal_notes` (staff only) say what the source leaves open.
@@ -24,7 +25,7 @@ from django.db import transaction
 
 from programmes.models import Programme
 from programmes.translation import LANGUAGE_CODES
-from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
+from vacancies.models import Call, Organisation, PublicationStatus, Vacancy, end_of_day, start_of_day
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 FIXTURES = ("programmes.json", "organisations.json")
@@ -83,10 +84,11 @@ class DemoSeeder:
         self.published_now = dt.datetime.combine(today, dt.time.min, tzinfo=BRUSSELS)
         self.calls = {}
 
-    def at_noon(self, days):
-        if days is None:
-            return None
-        return dt.datetime.combine(self.today + dt.timedelta(days=days), dt.time(12), tzinfo=BRUSSELS)
+    def opening(self, days):
+        return None if days is None else start_of_day(self.today + dt.timedelta(days=days))
+
+    def closing(self, days):
+        return None if days is None else end_of_day(self.today + dt.timedelta(days=days))
 
     def publication(self, status, opening):
         """`published_at` is the opening time or now, whichever is earlier; drafts have none."""
@@ -97,7 +99,7 @@ class DemoSeeder:
     def call_upsert(self, item):
         programme = Programme.objects.get(slug=item["programme"])
         year = self.today.year + item.get("year_offset", 0)
-        opens_at = self.at_noon(item["opens_in_days"])
+        opens_at = self.opening(item["opens_in_days"])
         status = item.get("status", PublicationStatus.PUBLISHED)
         call, created = Call.objects.update_or_create(
             slug=item["slug"],
@@ -106,7 +108,9 @@ class DemoSeeder:
                 **in_language(item, ("title", "description"), year),
                 "year": year,
                 "opens_at": opens_at,
-                "closes_at": self.at_noon(item.get("closes_in_days")),
+                "opens_at_has_time": False,
+                "closes_at": self.closing(item.get("closes_in_days")),
+                "closes_at_has_time": False,
                 "status": status,
                 "published_at": self.publication(status, opens_at),
                 # Demo calls that are already open are history, not news: no alert goes out for them.
@@ -125,7 +129,7 @@ class DemoSeeder:
         if programme.slug != item["programme"]:
             raise CommandError(f"Vacancy {item['slug']} is not in the programme of its call {call.slug}.")
         year = call.year if call else self.today.year
-        opens_at = self.at_noon(item.get("opens_in_days"))
+        opens_at = self.opening(item.get("opens_in_days"))
         status = item.get("status", PublicationStatus.PUBLISHED)
         vacancy, created = Vacancy.objects.update_or_create(
             slug=item["slug"],
@@ -140,7 +144,9 @@ class DemoSeeder:
                 "required_experience_years": item.get("required_experience_years"),
                 "required_languages": item.get("required_languages", {}),
                 "opens_at": opens_at,
-                "closes_at": self.at_noon(item.get("closes_in_days")),
+                "opens_at_has_time": False,
+                "closes_at": self.closing(item.get("closes_in_days")),
+                "closes_at_has_time": False,
                 "status": status,
                 "published_at": self.publication(status, opens_at or (call.opens_at if call else None)),
             },
