@@ -291,6 +291,19 @@ def test_the_detail_page_carries_job_posting_json_ld(client):
     assert 'href="https://careers.example.org/apply"' in response.text
 
 
+def test_a_made_up_example_vacancy_has_no_job_posting_and_stays_out_of_the_sitemap(client):
+    example = VacancyFactory(title="Example post", is_example=True)
+    real = VacancyFactory(title="Real post")
+
+    page = client.get(f"/en/vacancies/{example.slug}/").text
+    sitemap = client.get("/sitemap-vacancies.xml").content.decode()
+
+    assert "application/ld+json" not in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert "application/ld+json" in client.get(f"/en/vacancies/{real.slug}/").text
+    assert f"/vacancies/{real.slug}/" in sitemap and f"/vacancies/{example.slug}/" not in sitemap
+
+
 def test_json_ld_cannot_break_out_of_its_script_element(client):
     vacancy = VacancyFactory(title="</script><script>alert(1)</script>")
 

@@ -387,8 +387,10 @@ def test_a_partner_country_post_admits_partner_nationals_instead_of_belgians(jpo
     assert verdict(evaluate(jpo, older_rwandan, 2026)) is None  # at programme level: it depends on the post
 
 
-def test_a_post_reserved_for_named_countries_takes_only_their_nationals(jpo):
+def test_a_post_reserved_for_named_countries_takes_only_their_nationals(jpo, client):
     post = VacancyFactory(programme=jpo, reserved_for="partner-country", reserved_countries=["CD"])
+
+    assert "Nationals of: Democratic Republic of the Congo" in client.get(f"/en/vacancies/{post.slug}/").text
 
     assert verdict(evaluate(post, candidate(nationality="CD"), 2026)) is True
     assert verdict(evaluate(post, candidate(nationality="RW"), 2026)) is False

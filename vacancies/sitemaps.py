@@ -33,12 +33,14 @@ class ProgrammeSitemap(CandidateSitemap):
 
 class VacancySitemap(CandidateSitemap):
     """Every public vacancy, closed ones included: they stay online and say that they are closed. Cancelled
-    ones are left out: their pages stay for links already out there, but there is nothing to find."""
+    ones are left out: their pages stay for links already out there, but there is nothing to find. So are
+    the made-up examples of the demo data: no search engine should index a job that does not exist."""
 
     def items(self):
         return (
             Vacancy.objects.public()
             .exclude(call__status=PublicationStatus.CANCELLED)
+            .exclude(is_example=True)
             .order_by("pk")
             .only("slug", "updated_at")
         )

@@ -153,7 +153,8 @@ def vacancy_detail(request, slug):
             "vacancy": vacancy,
             "vacancy_url": request.build_absolute_uri(vacancy.get_absolute_url()),
             "similar": selectors.similar_vacancies(vacancy=vacancy),
-            "json_ld": job_posting(vacancy, request),
+            # A made-up example is no job: it gets no JobPosting for search engines to list.
+            "json_ld": None if vacancy.is_example else job_posting(vacancy, request),
         },
     )
 
