@@ -59,9 +59,33 @@ def names_a_way_to_apply(apply_url: str, instructions) -> bool:
     return bool(apply_url) or any(ADDRESS.search(text or "") for text in instructions)
 
 
-class Timeline(models.Model):
-    """What a call and a vacancy share: whether their times were stated, and when they were cancelled."""
+class PublicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    CANCELLED = "cancelled", _("Cancelled")
 
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=PublicationStatus.PUBLISHED)
+
+
+class Publishable(models.Model):
+    """What a call and a vacancy share: their publication (status, by whom, when), whether their times were
+    stated, when they were cancelled, and what staff note about them."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
     opens_at_has_time = models.BooleanField(
         _("opening time stated"), default=True, help_text=_("Off: the source gives a date only.")
     )
@@ -69,15 +93,19 @@ class Timeline(models.Model):
         _("closing time stated"), default=True, help_text=_("Off: the source gives a date only.")
     )
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    is_example = models.BooleanField(
+        _("example data"),
+        default=False,
+        help_text=_("Made up for demonstration, not taken from a source: candidates are told so."),
+    )
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("For staff only: never shown to candidates.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         abstract = True
-
-
-class PublicationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    CANCELLED = "cancelled", _("Cancelled")
 
 
 class Organisation(models.Model):
@@ -118,16 +146,13 @@ class Organisation(models.Model):
         return self.acronym or self.name
 
 
-class CallQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=PublicationStatus.PUBLISHED)
-
+class CallQuerySet(PublishableQuerySet):
     def open(self, now=None):
         now = now or timezone.now()
         return self.published().filter(Q(opens_at__lte=now), Q(closes_at__isnull=True) | Q(closes_at__gt=now))
 
 
-class Call(Timeline):
+class Call(Publishable):
     """A call for candidates under a programme: a JPO call of a year, a Selor round, a recruitment wave."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="calls")
@@ -139,29 +164,7 @@ class Call(Timeline):
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, help_text=_("Empty: rolling call.")
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
-    )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
     opened_notified_at = models.DateTimeField(_("subscribers notified at"), null=True, blank=True)
-    is_example = models.BooleanField(
-        _("example data"),
-        default=False,
-        help_text=_("Made up for demonstration, not taken from a source: candidates are told so."),
-    )
-    internal_notes = models.TextField(
-        _("internal notes"), blank=True, help_text=_("For staff only: never shown to candidates.")
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = CallQuerySet.as_manager()
 
@@ -184,12 +187,12 @@ class Call(Timeline):
         return day_of(self.closes_at, has_time=self.closes_at_has_time, closing=True)
 
 
-class VacancyQuerySet(models.QuerySet):
+class VacancyQuerySet(PublishableQuerySet):
     """Vacancies as candidates see them. Every public read starts from `public()`."""
 
     def public(self):
         """Published vacancies whose call (if any) was published; a cancelled call shows them as closed."""
-        return self.filter(status=PublicationStatus.PUBLISHED).exclude(call__status=PublicationStatus.DRAFT)
+        return self.published().exclude(call__status=PublicationStatus.DRAFT)
 
     def cancelled_after_publication(self):
         """Vacancies cancelled once candidates could see them: their pages stay, and say so."""
@@ -275,7 +278,7 @@ class VacancyQuerySet(models.QuerySet):
         return self.order_by("window_closes", localized("title"), "pk")
 
 
-class Vacancy(Timeline):
+class Vacancy(Publishable):
     class ReservedFor(models.TextChoices):
         ANYONE = "", _("No reservation")
         BELGIAN = "belgian", _("Belgian nationals")
@@ -361,28 +364,6 @@ class Vacancy(Timeline):
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, help_text=_("Empty: as the call.")
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=PublicationStatus.choices, default=PublicationStatus.DRAFT
-    )
-    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("published by"),
-    )
-    is_example = models.BooleanField(
-        _("example data"),
-        default=False,
-        help_text=_("Made up for demonstration, not taken from a source: candidates are told so."),
-    )
-    internal_notes = models.TextField(
-        _("internal notes"), blank=True, help_text=_("For staff only: never shown to candidates.")
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # The effective window: own opens_at, else the call's, else WINDOW_START; own closes_at, else the
