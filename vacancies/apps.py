@@ -7,6 +7,7 @@ class VacanciesConfig(AppConfig):
     verbose_name = _("Vacancies")
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the trigger check)
         from .caching import connect_signals
 
         connect_signals()
