@@ -32,6 +32,7 @@ from .models import (
     PublicationStatus,
     Vacancy,
     day_of,
+    effective_window,
     end_of_day,
     names_a_way_to_apply,
     start_of_day,
@@ -122,8 +123,9 @@ class VacancyForm(DatesForm):
         # The rule publishing applies (services.vacancy_problems), kept while the vacancy is public: an edit
         # must not leave candidates of an open vacancy without a way to apply.
         if vacancy.pk and vacancy.status == PublicationStatus.PUBLISHED:
-            call = cleaned.get("call", vacancy.call)
-            closes = cleaned.get("closes_at", vacancy.closes_at) or (call.closes_at if call else None)
+            _opens, closes = effective_window(
+                None, cleaned.get("closes_at", vacancy.closes_at), cleaned.get("call", vacancy.call)
+            )
             instructions = [cleaned.get(c, getattr(vacancy, c)) for c in columns("apply_instructions")]
             apply_url = cleaned.get("apply_url", vacancy.apply_url)
             still_open = closes is None or closes > timezone.now()

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +52,18 @@ def day_of(at: dt.datetime | None, *, has_time: bool, closing: bool) -> dt.date 
     if closing and not has_time:
         local -= dt.timedelta(microseconds=1)
     return local.date()
+
+
+def effective_window(opens_at, closes_at, call):
+    """(opens, closes) of a vacancy: its own dates, else its call's; None where neither has one.
+
+    The one statement of this rule in Python, for instances (saved or not, and an admin form's values); the
+    database states it in the window triggers of migration 0007, which every query reads (`window_opens`,
+    `window_closes`, and `with_dates()`)."""
+    return (
+        opens_at or (call.opens_at if call else None),
+        closes_at or (call.closes_at if call else None),
+    )
 
 
 def names_a_way_to_apply(apply_url: str, instructions) -> bool:
@@ -205,8 +217,9 @@ class VacancyQuerySet(PublishableQuerySet):
         each has a time (`opening_has_time`, `closing_has_time`), and `cancellation_at`: when the vacancy
         or its call was cancelled."""
         return self.annotate(
-            opening_at=Coalesce("opens_at", "call__opens_at"),
-            closing_at=Coalesce("closes_at", "call__closes_at"),
+            # The stored window, without its stand-ins for "no date" (the triggers apply the call's dates).
+            opening_at=NullIf("window_opens", Value(WINDOW_START)),
+            closing_at=NullIf("window_closes", Value(WINDOW_END)),
             opening_has_time=Case(
                 When(opens_at__isnull=False, then="opens_at_has_time"),
                 default="call__opens_at_has_time",
@@ -406,6 +419,11 @@ class Vacancy(Publishable):
 
     def get_absolute_url(self):
         return reverse("vacancies:detail", kwargs={"slug": self.slug})
+
+    @property
+    def window(self):
+        """(opens, closes): its own dates, else its call's (see `effective_window`)."""
+        return effective_window(self.opens_at, self.closes_at, self.call)
 
     def clean(self):
         require_one(self, "title", "summary")

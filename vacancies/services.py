@@ -30,9 +30,7 @@ def vacancy_problems(vacancy: Vacancy) -> list[str]:
     problems = []
     if not (vacancy.description or "").strip():
         problems.append(_("Add a description."))
-    call = vacancy.call
-    opens = vacancy.opens_at or (call.opens_at if call else None)
-    closes = vacancy.closes_at or (call.closes_at if call else None)
+    opens, closes = vacancy.window
     if vacancy.apply_url and not vacancy.apply_url.startswith("https://"):
         problems.append(_("The apply link must start with https://."))
     elif (closes is None or closes > timezone.now()) and not vacancy.names_a_way_to_apply():
