@@ -1,9 +1,18 @@
+"""A factory per model (factory_boy), with realistic text from Faker where no test reads the value.
+
+Catalogue factories make published, open rows unless told otherwise; texts are in Dutch (the default
+language) unless a test names another column.
+"""
+
 import datetime as dt
 
 import factory
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from programmes.models import Programme
+from applications import tokens
+from applications.models import AlertDelivery, ConsentEvent, Subscriber
+from programmes.models import ContractTerms, CountryGroup, EligibilityRule, Programme, SelectionStep
 from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
 
 
@@ -70,3 +79,101 @@ class VacancyFactory(factory.django.DjangoModelFactory):
 
     class Params:
         closed = factory.Trait(closes_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)))
+
+
+class SelectionStepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelectionStep
+        rename = {"title": "title_nl", "description": "description_nl"}
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title_nl = factory.Faker("sentence", nb_words=3, locale="nl_BE")
+    description_nl = factory.Faker("paragraph", nb_sentences=2, locale="nl_BE")
+    kind = SelectionStep.Kind.SELECTION
+
+
+class ContractTermsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContractTerms
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    initial_term_months = 12
+    maximum_total_months = 36
+    renewal_nl = factory.Faker("sentence", locale="nl_BE")
+
+
+class CountryGroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CountryGroup
+        django_get_or_create = ["slug"]
+        rename = {"name": "name_en"}
+
+    slug = factory.Sequence(lambda n: f"group-{n}")
+    name_en = factory.Faker("country", locale="en_GB")
+    countries = ["BE"]
+
+
+class EligibilityRuleFactory(factory.django.DjangoModelFactory):
+    """A maximum age, unless told another kind with its parameters."""
+
+    class Meta:
+        model = EligibilityRule
+        rename = {"explanation": "explanation_en"}
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    code = factory.Sequence(lambda n: f"rule-{n}")
+    kind = EligibilityRule.Kind.MAX_AGE
+    parameters = factory.LazyFunction(lambda: {"years": 32})
+    explanation_en = factory.Faker("sentence", locale="en_GB")
+    source = "jpo-programme.nl.txt, line 67"
+
+
+class SubscriberFactory(factory.django.DjangoModelFactory):
+    """A confirmed subscriber following one programme (`programmes=[...]` to choose)."""
+
+    class Meta:
+        model = Subscriber
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"candidate-{n}@example.org")
+    language = "nl"
+    status = Subscriber.Status.CONFIRMED
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def programmes(self, create, extracted, **kwargs):
+        if create:
+            self.programmes.set(extracted if extracted is not None else [ProgrammeFactory(slug="jpo")])
+
+
+class ConsentEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConsentEvent
+
+    subject = factory.Sequence(lambda n: tokens.subject_hash(f"candidate-{n}@example.org"))
+    event = ConsentEvent.Event.GIVEN
+    notice_version = "2026-12"
+    channel = ConsentEvent.Channel.WEB_FORM
+
+
+class AlertDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AlertDelivery
+
+    subscriber = factory.SubFactory(SubscriberFactory)
+    call = factory.SubFactory(CallFactory)
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    """A staff account (add it to the Editors or Publishers group for a role)."""
+
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff-{n}")
+    email = factory.Faker("email", locale="nl_BE")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "a-long-staff-password-1")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from applications import emails, tokens
 from applications.models import AlertDelivery, ConsentEvent, Subscriber
 from applications.services import subscribers_erase_unconfirmed
-from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
+from tests.factories import CallFactory, ProgrammeFactory, SubscriberFactory, VacancyFactory
 from vacancies import services as catalogue
 from vacancies.models import PublicationStatus, end_of_day
 from vacancies.tasks import announce_opened_calls
@@ -372,8 +372,7 @@ def test_an_alert_gives_a_date_only_deadline_as_its_last_day_not_the_next_midnig
 
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
 def test_the_withdrawal_link_in_an_alert_withdraws_in_the_subscribers_language(client, jpo, language):
-    subscriber = Subscriber.objects.create(email=ADDRESS.lower(), language=language, status="confirmed")
-    subscriber.programmes.add(jpo)
+    subscriber = SubscriberFactory(email=ADDRESS.lower(), language=language, programmes=[jpo])
 
     link = emails.withdraw_url(subscriber)
 

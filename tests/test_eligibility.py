@@ -18,8 +18,8 @@ from programmes.eligibility import (
     validate_parameters,
     verdict,
 )
-from programmes.models import CountryGroup, EligibilityRule
-from tests.factories import ProgrammeFactory, VacancyFactory
+from programmes.models import EligibilityRule
+from tests.factories import CountryGroupFactory, EligibilityRuleFactory, ProgrammeFactory, VacancyFactory
 
 Kind = EligibilityRule.Kind
 BELGIUM = Rule("nationality", Kind.NATIONALITY, {"groups": ["belgium"]}, countries=frozenset({"BE"}))
@@ -337,9 +337,9 @@ def test_good_rule_parameters_pass(kind, parameters):
 
 @pytest.fixture
 def jpo(db):
-    belgium = CountryGroup.objects.create(slug="belgium", name_en="Belgium", countries=["BE"])
-    partners = CountryGroup.objects.create(
-        slug="jpo-partner-countries", name_en="Partner countries", countries=sorted(PARTNERS)
+    belgium = CountryGroupFactory(slug="belgium", name="Belgium", countries=["BE"])
+    partners = CountryGroupFactory(
+        slug="jpo-partner-countries", name="Partner countries", countries=sorted(PARTNERS)
     )
     programme = ProgrammeFactory(slug="jpo")
     for code, kind, parameters, scope in [
@@ -349,7 +349,7 @@ def jpo(db):
         ("age", Kind.MAX_AGE, {"years": 32}, belgium),
         ("partner-posts", Kind.PER_POST, {}, partners),
     ]:
-        EligibilityRule.objects.create(
+        EligibilityRuleFactory(
             programme=programme,
             code=code,
             kind=kind,

@@ -10,9 +10,14 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from applications.models import AlertDelivery, Subscriber
 from programmes.markup import render_markdown
-from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
+from tests.factories import (
+    AlertDeliveryFactory,
+    CallFactory,
+    ProgrammeFactory,
+    SubscriberFactory,
+    VacancyFactory,
+)
 from vacancies.models import Call, PublicationStatus, Vacancy
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff_groups")]
@@ -242,10 +247,8 @@ def test_guessing_a_staff_password_is_locked_out(client):
 
 def test_the_dashboard_shows_headcounts_subscribers_and_alerts_without_personal_data(publisher):
     call_command("seed_demo", verbosity=0)
-    subscriber = Subscriber.objects.create(email="someone@example.org", language="nl", status="confirmed")
-    subscriber.programmes.add(ProgrammeFactory(slug="jpo"))
     wave = Call.objects.get(slug="asiel-migratie-golf-1")
-    AlertDelivery.objects.create(subscriber=subscriber, call=wave, status="sent")
+    AlertDeliveryFactory(subscriber=SubscriberFactory(email="someone@example.org"), call=wave, status="sent")
 
     html = publisher.get(reverse("admin:dashboard"), **ENGLISH).text
 
