@@ -106,7 +106,7 @@ def vacancy_publish(*, vacancy: Vacancy, by=None) -> Vacancy:
 
 
 @transaction.atomic
-def call_close(*, call: Call, by=None) -> Call:
+def call_close(*, call: Call) -> Call:
     """Close a call now; its vacancies that would close later close with it."""
     now = timezone.now()
     if call.closes_at is None or call.closes_at > now:
@@ -119,7 +119,7 @@ def call_close(*, call: Call, by=None) -> Call:
 
 
 @transaction.atomic
-def vacancy_close(*, vacancy: Vacancy, by=None) -> Vacancy:
+def vacancy_close(*, vacancy: Vacancy) -> Vacancy:
     now = timezone.now()
     vacancy = Vacancy.objects.with_dates().select_related("call").get(pk=vacancy.pk)
     if vacancy.closing_at is None or vacancy.closing_at > now:
@@ -129,7 +129,7 @@ def vacancy_close(*, vacancy: Vacancy, by=None) -> Vacancy:
 
 
 @transaction.atomic
-def call_cancel(*, call: Call, by=None) -> Call:
+def call_cancel(*, call: Call) -> Call:
     """Cancel a call: its vacancies say since when they are cancelled (closed); no alert goes out for it."""
     if call.status != CANCELLED:
         call.status, call.cancelled_at = CANCELLED, timezone.now()
@@ -138,7 +138,7 @@ def call_cancel(*, call: Call, by=None) -> Call:
 
 
 @transaction.atomic
-def vacancy_cancel(*, vacancy: Vacancy, by=None) -> Vacancy:
+def vacancy_cancel(*, vacancy: Vacancy) -> Vacancy:
     """Cancel a vacancy: if it was public, its page stays and says since when it is cancelled."""
     if vacancy.status != CANCELLED:
         vacancy.status, vacancy.cancelled_at = CANCELLED, timezone.now()
@@ -182,7 +182,7 @@ def _draft_copy(obj, **changes):
 
 
 @transaction.atomic
-def vacancy_duplicate(*, vacancy: Vacancy, by=None, call=None) -> Vacancy:
+def vacancy_duplicate(*, vacancy: Vacancy, call=None) -> Vacancy:
     """A draft copy, to reuse a vacancy for a new round (in a copied call, under its own title)."""
     if call is not None:
         return _draft_copy(vacancy, call=call)
@@ -190,9 +190,9 @@ def vacancy_duplicate(*, vacancy: Vacancy, by=None, call=None) -> Vacancy:
 
 
 @transaction.atomic
-def call_duplicate(*, call: Call, by=None) -> Call:
+def call_duplicate(*, call: Call) -> Call:
     """A draft copy of a call with draft copies of its vacancies (the next year's call, say)."""
     copy = _draft_copy(call, **_copy_titles(call), opened_notified_at=None)
     for vacancy in call.vacancies.all():
-        vacancy_duplicate(vacancy=vacancy, by=by, call=copy)
+        vacancy_duplicate(vacancy=vacancy, call=copy)
     return copy
