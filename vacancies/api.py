@@ -4,7 +4,8 @@ import json
 from functools import wraps
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, JsonResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -17,7 +18,7 @@ from programmes.forms import EligibilityForm
 from programmes.markup import render_markdown
 from programmes.models import Programme
 
-from . import selectors
+from . import openapi, selectors
 from .caching import cached_page
 from .models import Vacancy
 from .pagination import paginate
@@ -79,6 +80,37 @@ def _error(status, errors):
     return JsonResponse({"errors": errors}, status=status)
 
 
+def json_errors(view):
+    """The API's errors in its one JSON shape: a missing object (404) and a wrong method (405, Allow kept)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            return _error(404, {"detail": [_("Not found.")]})
+        if response.status_code == 405 and response.get("Content-Type", "").startswith("text/html"):
+            allowed = response["Allow"]
+            response = _error(405, {"detail": [_("Use %(methods)s.") % {"methods": allowed}]})
+            response["Allow"] = allowed
+        return response
+
+    return wrapper
+
+
+@json_errors
+def not_found(request, rest=""):
+    """Any other address under /api/v1/."""
+    raise Http404
+
+
+@json_errors
+@require_GET
+def openapi_document(request):
+    return JsonResponse(openapi.document(), json_dumps_params={"ensure_ascii": False})
+
+
+@json_errors
 @require_GET
 @in_accept_language
 @cached_page
@@ -100,6 +132,7 @@ def vacancy_list(request):
     )
 
 
+@json_errors
 @require_GET
 @in_accept_language
 @cached_page
@@ -131,12 +164,15 @@ def vacancy_detail(request, slug):
 
 
 @csrf_exempt  # stores nothing and reads no cookie, so there is no session to forge a request for
+@json_errors
 @never_cache
 @require_POST
 @in_accept_language
 def eligibility(request):
     try:
         payload = json.loads(request.body)
+    except RequestDataTooBig:
+        return _error(400, {"body": [_("The body is too large.")]})
     except (ValueError, UnicodeDecodeError):
         return _error(400, {"body": [_("The body is not valid JSON.")]})
     except RecursionError:  # "[[[[...]]]]" nested deeper than the parser goes

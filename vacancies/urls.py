@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import api, feeds, views
 
@@ -16,6 +16,8 @@ api_patterns = (
         path("vacancies/", api.vacancy_list, name="vacancy-list"),
         path("vacancies/<slug:slug>/", api.vacancy_detail, name="vacancy-detail"),
         path("eligibility/", api.eligibility, name="eligibility"),
+        path("openapi.json", api.openapi_document, name="openapi"),
+        re_path(r"^(?P<rest>.*)$", api.not_found),
     ],
     "api",
 )

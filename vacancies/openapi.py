@@ -1,0 +1,313 @@
+"""The OpenAPI 3.1 description of `/api/v1/`, served at `/api/v1/openapi.json`.
+
+Kept true by tests: the document validates (openapi-spec-validator), every response of the API tests
+validates against it, and schemathesis calls the live test server with examples it generates from it.
+"""
+
+from django.conf import settings
+from django_countries import countries
+
+from programmes.eligibility import LANGUAGES, NATO_LEVELS
+from programmes.models import Education, Programme
+
+from .models import Organisation, Vacancy
+
+
+def _nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _errors_response(description):
+    return {"description": description, "content": {"application/json": {"schema": _ref("Errors")}}}
+
+
+DATETIME = {"type": "string", "format": "date-time"}
+DATE = {"type": "string", "format": "date"}
+STATUS = ["open", "upcoming", "closed", "all"]
+OUTCOMES = ["met", "not-met", "later", "depends"]
+LIST_PARAMETERS = [
+    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "Search."},
+    {
+        "name": "programme",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+        "description": "Programme slugs (repeat the parameter for several).",
+    },
+    {
+        "name": "organisation",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "string"}},
+        "style": "form",
+        "explode": True,
+        "description": "Organisation slugs.",
+    },
+    {
+        "name": "country",
+        "in": "query",
+        "schema": {"type": "array", "items": {"type": "string", "pattern": "^[A-Z]{2}$"}},
+        "style": "form",
+        "explode": True,
+        "description": "ISO 3166 alpha-2 codes of the duty station's country.",
+    },
+    {"name": "status", "in": "query", "schema": {"type": "string", "enum": STATUS, "default": "open"}},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["closing", "newest", "title"]}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+]
+SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": r"^[-\w]+$"}}
+ACCEPT_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "schema": {"type": "string"},
+    "description": "nl (default), fr or en: texts and links come in that language.",
+}
+
+
+def _list_parameters():
+    """The list's parameters, with the values that exist today: a request the document calls valid is."""
+    slugs = {
+        "programme": list(Programme.objects.order_by("slug").values_list("slug", flat=True)),
+        "organisation": list(Organisation.objects.order_by("slug").values_list("slug", flat=True)),
+        "country": [code for code, _name in countries],
+    }
+    parameters = []
+    for parameter in LIST_PARAMETERS:
+        if parameter["name"] in slugs:
+            items = {"type": "string", "enum": slugs[parameter["name"]]}
+            parameter = {**parameter, "schema": {"type": "array", "items": items}}
+        parameters.append(parameter)
+    return parameters
+
+
+def document():
+    programmes = list(Programme.objects.order_by("slug").values_list("slug", flat=True))
+    summary_properties = {
+        "id": {"type": "integer"},
+        "slug": {"type": "string"},
+        "title": {"type": "string"},
+        "programme": {"type": "string", "description": "The programme's slug."},
+        "organisation": {"type": "string", "description": "The organisation's slug."},
+        "country": {"type": "string", "description": "ISO 3166 alpha-2."},
+        "city": {"type": "string", "description": "Empty: not stated."},
+        "opens_at": _nullable(DATETIME),
+        "closes_at": _nullable({**DATETIME, "description": "The instant applications close."}),
+        "opens_on": _nullable(DATE),
+        "opens_at_has_time": _nullable({"type": "boolean"}),
+        "closes_on": _nullable({**DATE, "description": "The last day to apply (Brussels)."}),
+        "closes_at_has_time": _nullable({"type": "boolean"}),
+        "cancelled_at": _nullable(DATETIME),
+        "status": {"type": "string", "enum": [state.value for state in Vacancy.State]},
+        "url": {"type": "string", "format": "uri"},
+    }
+    detail_properties = {
+        **summary_properties,
+        "reference": {"type": "string"},
+        "programme_name": {"type": "string"},
+        "organisation_name": {"type": "string"},
+        "call": _nullable(
+            {
+                "type": "object",
+                "properties": {"title": {"type": "string"}, "year": {"type": "integer"}},
+                "required": ["title", "year"],
+            }
+        ),
+        "unit": {"type": "string"},
+        "grade": {"type": "string"},
+        "positions": _nullable({"type": "integer", "minimum": 0, "description": "null: not stated."}),
+        "contract_type": {
+            "type": "string",
+            "enum": ["", *Vacancy.ContractType.values],
+            "description": "Empty: not stated.",
+        },
+        "reserved_for": {"type": "string", "enum": Vacancy.ReservedFor.values},
+        "summary": {"type": "string"},
+        "description_html": {"type": "string"},
+        "essential_requirements_html": {"type": "string"},
+        "desirable_requirements_html": {"type": "string"},
+        "apply_url": {"type": "string"},
+        "apply_instructions_html": {"type": "string"},
+        "published_at": _nullable(DATETIME),
+        "is_example": {"type": "boolean", "description": "Made-up demo data, not a real vacancy."},
+    }
+    level_or_yes = {
+        "anyOf": [
+            {"type": "integer", "minimum": min(NATO_LEVELS), "maximum": max(NATO_LEVELS)},
+            {"type": "boolean"},
+        ]
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "jobboard API",
+            "version": "1",
+            "description": "Vacancies in the Belgian public sector and international organisations, and the "
+            "eligibility checker. Read-only: nothing is stored. Errors share one shape: "
+            '{"errors": {"<field or detail>": ["message", ...]}}.',
+        },
+        "servers": [{"url": settings.SITE_URL}],
+        "paths": {
+            "/api/v1/vacancies/": {
+                "get": {
+                    "operationId": "vacancyList",
+                    "summary": "The catalogue, filtered as the list page filters it",
+                    "parameters": [*_list_parameters(), ACCEPT_LANGUAGE],
+                    "responses": {
+                        "200": {
+                            "description": "A page of vacancies",
+                            "content": {"application/json": {"schema": _ref("VacancyList")}},
+                        },
+                        "400": _errors_response("A filter value that is not valid"),
+                        "404": _errors_response("A page beyond the last"),
+                        "405": _errors_response("A method other than GET"),
+                    },
+                }
+            },
+            "/api/v1/vacancies/{slug}/": {
+                "get": {
+                    "operationId": "vacancyDetail",
+                    "summary": "One public vacancy",
+                    "parameters": [SLUG, ACCEPT_LANGUAGE],
+                    "responses": {
+                        "200": {
+                            "description": "The vacancy",
+                            "content": {"application/json": {"schema": _ref("VacancyDetail")}},
+                        },
+                        "404": _errors_response("No public vacancy with this slug"),
+                        "405": _errors_response("A method other than GET"),
+                    },
+                }
+            },
+            "/api/v1/eligibility/": {
+                "post": {
+                    "operationId": "eligibilityCheck",
+                    "summary": "May this candidate apply? Nothing is stored or logged",
+                    "parameters": [ACCEPT_LANGUAGE],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("Candidate")}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "The verdict (see docs/eligibility.md)",
+                            "content": {"application/json": {"schema": _ref("EligibilityAnswer")}},
+                        },
+                        "400": _errors_response("Input that is not valid, with a message per field"),
+                        "405": _errors_response("A method other than POST"),
+                    },
+                }
+            },
+        },
+        "components": {
+            "schemas": {
+                "Errors": {
+                    "type": "object",
+                    "properties": {
+                        "errors": {
+                            "type": "object",
+                            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        }
+                    },
+                    "required": ["errors"],
+                },
+                "VacancySummary": {
+                    "type": "object",
+                    "properties": summary_properties,
+                    "required": list(summary_properties),
+                },
+                "VacancyDetail": {
+                    "type": "object",
+                    "properties": detail_properties,
+                    "required": list(detail_properties),
+                },
+                "VacancyList": {
+                    "type": "object",
+                    "properties": {
+                        "count": {"type": "integer", "minimum": 0},
+                        "next": _nullable({"type": "string", "format": "uri"}),
+                        "previous": _nullable({"type": "string", "format": "uri"}),
+                        "results": {"type": "array", "items": _ref("VacancySummary")},
+                    },
+                    "required": ["count", "next", "previous", "results"],
+                },
+                "Candidate": {
+                    "type": "object",
+                    "properties": {
+                        "programme": {"type": "string", "enum": programmes},
+                        "vacancy": {"type": "string"},
+                        "call_year": {"type": "integer", "minimum": 2000, "maximum": 2100},
+                        "birth_date": {**DATE, "examples": ["1996-05-17"]},
+                        "nationality": {"type": "string", "enum": [code for code, _name in countries]},
+                        "education": {"type": "string", "enum": Education.values},
+                        "experience_years": {"type": "number", "minimum": 0, "maximum": 60},
+                        "languages": {
+                            "type": "object",
+                            "properties": {code: level_or_yes for code in LANGUAGES},
+                            "additionalProperties": False,
+                            "description": 'NATO levels for a programme on that scale ({"en": 5, "fr": 2}); '
+                            'true/false (a very good knowledge) for JPO ({"en": true, "fr": true}).',
+                        },
+                    },
+                    "required": ["programme"],
+                    "description": "Only the fields the programme's rules read are used (see `questions` in "
+                    "the answer); a field only a scoped rule reads is required only of the nationals it "
+                    "applies to.",
+                },
+                "EligibilityAnswer": {
+                    "type": "object",
+                    "properties": {
+                        "eligible": _nullable({"type": "boolean"}),
+                        "verdict": {"type": "string", "enum": ["eligible", "not-eligible", "unknown"]},
+                        "call_year": {"type": "integer"},
+                        "questions": {"type": "array", "items": {"type": "string"}},
+                        "rules": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "code": {"type": "string"},
+                                    "passed": _nullable({"type": "boolean"}),
+                                    "outcome": {"type": "string", "enum": OUTCOMES},
+                                    "message": {"type": "string"},
+                                },
+                                "required": ["code", "passed", "outcome", "message"],
+                            },
+                        },
+                        "not_applicable": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {"code": {"type": "string"}, "applies_to": {"type": "string"}},
+                                "required": ["code", "applies_to"],
+                            },
+                        },
+                        "reserved_posts": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "slug": {"type": "string"},
+                                    "title": {"type": "string"},
+                                    "url": {"type": "string", "format": "uri"},
+                                },
+                                "required": ["slug", "title", "url"],
+                            },
+                        },
+                    },
+                    "required": [
+                        "eligible",
+                        "verdict",
+                        "call_year",
+                        "questions",
+                        "rules",
+                        "not_applicable",
+                        "reserved_posts",
+                    ],
+                },
+            }
+        },
+    }
