@@ -44,7 +44,9 @@ def healthz(request):
 def robots_txt(request):
     """Crawlers may read every page but the admin and the JSON API (the pages carry the same content)."""
     sitemap = request.build_absolute_uri(reverse("sitemap"))
-    lines = ["User-agent: *", "Allow: /", "Disallow: /admin/", "Disallow: /api/", f"Sitemap: {sitemap}", ""]
+    # Disallow lines first: parsers that take the first matching line (Python's urllib.robotparser) would
+    # otherwise let "Allow: /" admit everything; RFC 9309's longest match gives the same answer either way.
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

@@ -62,6 +62,8 @@ def job_posting(vacancy, request) -> str:
             },
         },
         "totalJobOpenings": vacancy.positions,
+        # Candidates apply on the organisation's site (or as its instructions say), not on this page.
+        "directApply": False,
         "url": request.build_absolute_uri(vacancy.get_absolute_url()),
     }
     if vacancy.reference:

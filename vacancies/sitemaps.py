@@ -1,6 +1,7 @@
 """`/sitemap.xml`: every public page, in each language, with `hreflang` alternates between them."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
 from django.urls import reverse
 
 from programmes.models import Programme
@@ -23,12 +24,24 @@ class PageSitemap(CandidateSitemap):
     def location(self, name):
         return reverse(name)
 
+    def lastmod(self, name):
+        """The catalogue's last change: every one of these pages lists vacancies or programmes."""
+        return Vacancy.objects.public().aggregate(at=Max("updated_at"))["at"]
+
 
 class ProgrammeSitemap(CandidateSitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Programme.objects.order_by("order", "slug")
+        # A programme page shows its texts and its vacancies: it changes with the last of them.
+        return Programme.objects.annotate(
+            vacancies_changed=Max(
+                "vacancies__updated_at", filter=Q(vacancies__status=PublicationStatus.PUBLISHED)
+            )
+        ).order_by("order", "slug")
+
+    def lastmod(self, programme):
+        return programme.vacancies_changed
 
 
 class VacancySitemap(CandidateSitemap):

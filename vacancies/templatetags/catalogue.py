@@ -1,6 +1,7 @@
 """Template helpers for the candidate pages."""
 
 from django import template
+from django.conf import settings
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -83,6 +84,13 @@ def language_url(context, language, absolute=False):
         unprefixed = "/" + path.removeprefix(current) if path.startswith(current) else path
         translated = f"/{language}{unprefixed}"
     return request.build_absolute_uri(translated) if absolute else translated
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """The page without its query: a filtered or sorted list is a view of the one list (not a page of its own
+    for search engines to index), and a detail page's parameters change nothing."""
+    return settings.SITE_URL + context["request"].path
 
 
 @register.simple_tag

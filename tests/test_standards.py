@@ -1,0 +1,63 @@
+"""What outside tools read: robots.txt as Python's parser reads it, sitemap dates, canonical links, a favicon,
+and the JobPosting fields Google asks for."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from urllib.robotparser import RobotFileParser
+
+import pytest
+
+from tests.factories import VacancyFactory
+
+pytestmark = pytest.mark.django_db
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def test_robots_txt_keeps_python_s_parser_out_of_the_admin_and_the_api(client):
+    parser = RobotFileParser()
+    parser.parse(client.get("/robots.txt").text.splitlines())
+
+    assert not parser.can_fetch("*", "https://jobs.example.be/admin/")
+    assert not parser.can_fetch("*", "https://jobs.example.be/api/v1/vacancies/")
+    assert parser.can_fetch("*", "https://jobs.example.be/nl/vacancies/")
+
+
+def test_every_sitemap_entry_has_a_last_modified_date(client):
+    VacancyFactory()
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    sections = [
+        loc.text.removeprefix("http://testserver") for loc in index.iterfind("s:sitemap/s:loc", SITEMAP)
+    ]
+
+    for section in sections:
+        urls = ET.fromstring(client.get(section).content).findall("s:url", SITEMAP)
+        assert urls, section
+        assert all(url.find("s:lastmod", SITEMAP) is not None for url in urls), section
+
+
+def test_a_filtered_list_names_the_list_as_its_canonical_page(client, settings):
+    page = client.get("/en/vacancies/?programme=jpo&sort=newest&utm_source=x").text
+
+    assert f'<link rel="canonical" href="{settings.SITE_URL}/en/vacancies/">' in page
+
+
+def test_the_site_has_a_favicon(client):
+    page = client.get("/en/").text
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', page).group(1)
+
+    assert client.get(icon).status_code == 200
+    assert client.get("/favicon.ico").status_code == 301
+
+
+def test_the_job_posting_has_what_google_requires_and_recommends(client):
+    vacancy = VacancyFactory(reference="JPO-2026-01", positions=2)
+
+    page = client.get(f"/en/vacancies/{vacancy.slug}/").text
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+
+    required = {"title", "description", "datePosted", "hiringOrganization", "jobLocation"}
+    recommended = {"validThrough", "employmentType", "identifier", "directApply"}
+    assert required | recommended <= set(data)
+    assert data["directApply"] is False  # candidates apply at the organisation
+    assert data["identifier"]["value"] == "JPO-2026-01"
