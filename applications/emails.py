@@ -31,7 +31,7 @@ def withdraw_url(subscriber):
     )
 
 
-_TOKEN = "__TOKEN__"
+_TOKEN = "__TOKEN__"  # noqa: S105 - a placeholder in a template, not a secret
 
 
 @lru_cache(maxsize=8)

@@ -34,8 +34,9 @@ Status = AlertDelivery.Status
 _CLAIM = re.compile(r"[0-9a-f]{32}")
 # Plain values only (an integer, a hex claim, constants): the simple-query protocol carries the three
 # statements in one round trip, and it takes no parameters.
+# The table name and statuses are ours; pk is an int and claim a hex uuid (see hold()).
 _HOLD = (
-    "BEGIN; "
+    "BEGIN; "  # noqa: S608
     # Durable against a crash of this worker (the server has the commit); only a crash of the database could
     # lose the last fraction of a second, and those messages would be sent again, never lost.
     "SET LOCAL synchronous_commit TO OFF; "

@@ -246,7 +246,7 @@ def document():
                         "experience_years": {"type": "number", "minimum": 0, "maximum": 60},
                         "languages": {
                             "type": "object",
-                            "properties": {code: level_or_yes for code in LANGUAGES},
+                            "properties": dict.fromkeys(LANGUAGES, level_or_yes),
                             "additionalProperties": False,
                             "description": 'NATO levels for a programme on that scale ({"en": 5, "fr": 2}); '
                             'true/false (a very good knowledge) for JPO ({"en": true, "fr": true}).',
