@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
@@ -48,6 +49,12 @@ def robots_txt(request):
     # otherwise let "Allow: /" admit everything; RFC 9309's longest match gives the same answer either way.
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and tools ask for whatever a page's <link rel="icon"> says."""
+    # At request time: the hashed name of a collected static file is known only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def privacy(request):

@@ -29,6 +29,7 @@ DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 STATUS = ["open", "upcoming", "closed", "all"]
 OUTCOMES = ["met", "not-met", "later", "depends"]
+SORTS = ["relevance", "closing", "newest", "title"]  # relevance: the default with search terms
 LIST_PARAMETERS = [
     {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "Search."},
     {
@@ -56,7 +57,7 @@ LIST_PARAMETERS = [
         "description": "ISO 3166 alpha-2 codes of the duty station's country.",
     },
     {"name": "status", "in": "query", "schema": {"type": "string", "enum": STATUS, "default": "open"}},
-    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["closing", "newest", "title"]}},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": SORTS}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
 ]
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": r"^[-\w]+$"}}
