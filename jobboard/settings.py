@@ -208,12 +208,16 @@ ALERTS_NOTICE_VERSION = "2026-11"  # bump when the consent notice text changes
 ALERTS_CONFIRMATION_DAYS = 7
 ALERTS_WITHDRAW_LINK_DAYS = 400  # a withdrawal link in an old alert must still work
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=200)
-# A batch claimed by a worker that died is given to another after this long.
-ALERTS_CLAIM_LEASE_SECONDS = env.int("ALERTS_CLAIM_LEASE_SECONDS", default=600)
+# A batch claimed by a worker that died is given to another after this long (a live worker renews its lease
+# every third of it: applications/sweeper.py).
+ALERTS_CLAIM_LEASE_SECONDS = env.int("ALERTS_CLAIM_LEASE_SECONDS", default=30)
 # Deliveries still pending after this long (their task was lost) are dispatched again by the sweep.
 ALERTS_PENDING_GRACE_SECONDS = env.int("ALERTS_PENDING_GRACE_SECONDS", default=300)
 ALERTS_MAX_ATTEMPTS = 8
-ALERTS_SWEEP_SECONDS = env.float("ALERTS_SWEEP_SECONDS", default=60)
+# Confirmation and withdrawal-link e-mails still pending after this long (their task was lost) are sent by
+# a worker's sweep.
+ALERTS_OUTBOX_GRACE_SECONDS = env.int("ALERTS_OUTBOX_GRACE_SECONDS", default=30)
+ALERTS_SWEEP_SECONDS = env.float("ALERTS_SWEEP_SECONDS", default=15)
 # Per hour: subscription and withdrawal-link requests for one address, and from one client.
 ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=5)
 ALERTS_RATE_PER_CLIENT = env.int("ALERTS_RATE_PER_CLIENT", default=30)
