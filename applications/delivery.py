@@ -201,13 +201,16 @@ def _expired_claims_free(model, now) -> list[int]:
 
 def deliveries_sweep(*, now=None) -> list[list[int]]:
     """Free deliveries whose worker died, and return the batches of pending ones that need a task again:
-    those freed (at once) and those pending for longer than ALERTS_PENDING_GRACE_SECONDS."""
+    those freed (at once) and those pending for longer than ALERTS_PENDING_GRACE_SECONDS (a task lost with
+    the broker, or reserved by a worker that died)."""
     now = now or timezone.now()
     freed = _expired_claims_free(AlertDelivery, now)
     waiting = pending_batches(created_before=now - timedelta(seconds=settings.ALERTS_PENDING_GRACE_SECONDS))
     ids = sorted(set(freed) - {pk for batch in waiting for pk in batch})
     size = settings.ALERTS_BATCH_SIZE
-    return [ids[i : i + size] for i in range(0, len(ids), size)] + waiting
+    # Pending longer than the grace may only mean a long fan-out whose tasks are still queued: a few batches a
+    # round, not all of them again and again.
+    return [ids[i : i + size] for i in range(0, len(ids), size)] + waiting[: settings.ALERTS_SWEEP_BATCHES]
 
 
 def outbox_send(*, message_ids) -> dict:

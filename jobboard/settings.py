@@ -212,7 +212,8 @@ ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=200)
 # every third of it: applications/sweeper.py).
 ALERTS_CLAIM_LEASE_SECONDS = env.int("ALERTS_CLAIM_LEASE_SECONDS", default=30)
 # Deliveries still pending after this long (their task was lost) are dispatched again by the sweep.
-ALERTS_PENDING_GRACE_SECONDS = env.int("ALERTS_PENDING_GRACE_SECONDS", default=300)
+ALERTS_PENDING_GRACE_SECONDS = env.int("ALERTS_PENDING_GRACE_SECONDS", default=60)
+ALERTS_SWEEP_BATCHES = 20  # at most this many such batches a sweep
 ALERTS_MAX_ATTEMPTS = 8
 # Confirmation and withdrawal-link e-mails still pending after this long (their task was lost) are sent by
 # a worker's sweep.
