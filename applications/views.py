@@ -1,6 +1,5 @@
 """Alert pages: subscribe, confirm, withdraw. Every answer is the same whether an address is known or not."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -23,18 +22,20 @@ TOKEN_ERRORS = {
 }
 
 
-def _client(request):
-    return request.META.get("REMOTE_ADDR", "")
-
-
-def _rate_limited(request, email):
-    return not (
-        ratelimit.allow("client", _client(request), settings.ALERTS_RATE_PER_CLIENT)
-        and ratelimit.allow("address", tokens.normalise_email(email), settings.ALERTS_RATE_PER_ADDRESS)
-    )
-
-
-def _too_many(request, template, form):
+def _refused(request, purpose, template, form):
+    """A response if the request is over a rate limit (429) or cannot be counted (503), else None."""
+    try:
+        # REMOTE_ADDR is the client's, behind trusted proxies too (jobboard/proxies.py).
+        allowed = ratelimit.request_allowed(
+            purpose, client=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"]
+        )
+    except ratelimit.Unavailable:
+        form.add_error(
+            None, _("Subscribing is not possible for a moment. Please try again in a few minutes.")
+        )
+        return render(request, template, {"form": form}, status=503)
+    if allowed:
+        return None
     form.add_error(None, _("Too many requests. Please wait an hour and try again."))
     return render(request, template, {"form": form}, status=429)
 
@@ -55,8 +56,8 @@ def subscribe(request):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "applications/subscribe.html", {"form": form}, status=400)
-        if _rate_limited(request, form.cleaned_data["email"]):
-            return _too_many(request, "applications/subscribe.html", form)
+        if refused := _refused(request, ratelimit.SUBSCRIBE, "applications/subscribe.html", form):
+            return refused
         services.subscription_request(
             email=form.cleaned_data["email"],
             programmes=form.cleaned_data["programmes"],
@@ -113,8 +114,8 @@ def withdraw_request(request):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "applications/withdraw_request.html", {"form": form}, status=400)
-        if _rate_limited(request, form.cleaned_data["email"]):
-            return _too_many(request, "applications/withdraw_request.html", form)
+        if refused := _refused(request, ratelimit.WITHDRAW_LINK, "applications/withdraw_request.html", form):
+            return refused
         services.withdrawal_link_request(email=form.cleaned_data["email"])
         return render(request, "applications/withdraw_request_done.html")
     return render(request, "applications/withdraw_request.html", {"form": form})

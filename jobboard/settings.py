@@ -54,6 +54,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jobboard.proxies.TrustedProxyMiddleware",  # first: everything after sees the client's own address
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -105,7 +106,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            # A Redis that hangs costs a request one second, not the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -198,7 +206,10 @@ SECURE_HSTS_SECONDS = env.int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks); from
+# anyone else those headers are dropped (jobboard/proxies.py). Empty: gunicorn faces clients itself.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 
 # Alerts
 # The consent ledger's keyed hash; keep it when rotating SECRET_KEY, or old events can no longer be matched.
@@ -219,8 +230,10 @@ ALERTS_MAX_ATTEMPTS = 8
 # a worker's sweep.
 ALERTS_OUTBOX_GRACE_SECONDS = env.int("ALERTS_OUTBOX_GRACE_SECONDS", default=30)
 ALERTS_SWEEP_SECONDS = env.float("ALERTS_SWEEP_SECONDS", default=15)
-# Per hour: subscription and withdrawal-link requests for one address, and from one client.
+# Per hour and per purpose (subscribing, asking for a withdrawal link): requests for one mailbox (its address
+# folded: applications/ratelimit.py), for one domain, and from one client.
 ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=5)
+ALERTS_RATE_PER_DOMAIN = env.int("ALERTS_RATE_PER_DOMAIN", default=200)
 ALERTS_RATE_PER_CLIENT = env.int("ALERTS_RATE_PER_CLIENT", default=30)
 
 CELERY_BEAT_SCHEDULE = {
