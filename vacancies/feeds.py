@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -39,7 +40,8 @@ class VacancyFeed(Feed):
         return f"{vacancy.title} — {vacancy.organisation.short_name}, {vacancy.city}"
 
     def item_description(self, vacancy):
-        return vacancy.summary
+        # A summary is plain text (pages escape it); Atom carries it as type="html", which readers render.
+        return escape(vacancy.summary)
 
     def item_pubdate(self, vacancy):
         return vacancy.published_at
