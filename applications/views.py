@@ -1,5 +1,9 @@
 """Alert pages: subscribe, confirm, withdraw. Every answer is the same whether an address is known or not."""
 
+import time
+from functools import wraps
+
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -20,6 +24,22 @@ TOKEN_ERRORS = {
         gettext_lazy("This link is no longer in use: the subscription it belongs to has ended."),
     ),
 }
+
+
+def answer_after(view):
+    """POSTs take at least ALERTS_ANSWER_SECONDS, so that how long an answer takes does not tell whether an
+    address is known (the work differs by a few milliseconds; the wait hides it)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        deadline = time.monotonic() + settings.ALERTS_ANSWER_SECONDS
+        response = view(request, *args, **kwargs)
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return response
+
+    return wrapper
 
 
 def _refused(request, purpose, template, form):
@@ -50,6 +70,7 @@ def _token_error(request, error):
 @never_cache
 @sensitive_post_parameters("email")  # kept out of error reports
 @require_http_methods(["GET", "POST"])
+@answer_after
 def subscribe(request):
     initial = {"programmes": request.GET.getlist("programme") or ["jpo"], "language": get_language()}
     form = SubscribeForm(request.POST or None, initial=initial)
@@ -109,6 +130,7 @@ def withdraw(request, token):
 @never_cache
 @sensitive_post_parameters("email")
 @require_http_methods(["GET", "POST"])
+@answer_after
 def withdraw_request(request):
     form = WithdrawRequestForm(request.POST or None)
     if request.method == "POST":

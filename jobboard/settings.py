@@ -235,6 +235,8 @@ ALERTS_SWEEP_SECONDS = env.float("ALERTS_SWEEP_SECONDS", default=15)
 ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=5)
 ALERTS_RATE_PER_DOMAIN = env.int("ALERTS_RATE_PER_DOMAIN", default=200)
 ALERTS_RATE_PER_CLIENT = env.int("ALERTS_RATE_PER_CLIENT", default=30)
+# The subscribe and withdrawal-request forms answer a POST after at least this long, known address or not.
+ALERTS_ANSWER_SECONDS = env.float("ALERTS_ANSWER_SECONDS", default=0.1)
 
 CELERY_BEAT_SCHEDULE = {
     "announce-opened-calls": {

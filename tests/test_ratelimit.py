@@ -1,5 +1,8 @@
 """Rate limits of the alert forms: per purpose, per mailbox, per domain and per client, behind proxies too."""
 
+import statistics
+import time
+
 import pytest
 from django.test import Client
 
@@ -126,3 +129,27 @@ def test_with_the_cache_down_subscribing_answers_503_and_withdrawing_still_works
     assert not ConsentEvent.objects.exists()
     assert withdraw.status_code == 200
     assert len(mailoutbox) == 1
+
+
+def test_how_long_an_answer_takes_does_not_tell_whether_an_address_is_known(client, jpo, settings):
+    settings.ALERTS_RATE_PER_ADDRESS = settings.ALERTS_RATE_PER_CLIENT = 10**6
+    Subscriber.objects.create(email="known@example.org", language="en", status="confirmed")
+
+    def median_seconds(url, data):
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            assert client.post(url, data).status_code == 200
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    form = {"programmes": ["jpo"], "language": "en", "consent": "on"}
+    timings = {
+        "withdraw known": median_seconds("/en/alerts/withdraw/", {"email": "known@example.org"}),
+        "withdraw unknown": median_seconds("/en/alerts/withdraw/", {"email": "nobody@example.org"}),
+        "subscribe confirmed": median_seconds("/en/alerts/", {**form, "email": "known@example.org"}),
+        "subscribe new": median_seconds("/en/alerts/", {**form, "email": "new@example.org"}),
+    }
+
+    assert min(timings.values()) >= settings.ALERTS_ANSWER_SECONDS, timings
+    assert max(timings.values()) - min(timings.values()) < 0.01, timings
