@@ -303,3 +303,44 @@ def test_a_killed_worker_is_taken_over_without_beat_and_every_mail_goes_once(sta
     time.sleep(3)  # a duplicate, if any were coming, would arrive now
     assert exactly_once(smtp_sink, [*addresses, *newcomers]) == (True, {})
     assert "beat" not in second.log().lower().replace("heartbeat", "")
+
+
+HEALTHZ = """
+import json, time
+from django.test import Client
+start = time.monotonic()
+response = Client().get("/healthz", HTTP_HOST="localhost")
+print(json.dumps([response.status_code, time.monotonic() - start, response.json()]))
+"""
+
+
+def cluster_processes(server):
+    """The postmaster of a private cluster and its children (by pid: nothing else is signalled)."""
+    postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(postmaster)], capture_output=True, text=True)
+    return [postmaster, *map(int, children.stdout.split())]
+
+
+def test_healthz_answers_503_within_two_seconds_while_the_database_hangs(private_postgres, settings):
+    import json
+    import os
+
+    def healthz():
+        done = manage(settings, "shell", "-c", HEALTHZ, DATABASE_URL=private_postgres.url)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    status, _seconds, body = healthz()
+    assert status == 200 and body["database"] == "ok"
+
+    hung = cluster_processes(private_postgres)
+    for pid in hung:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        status, seconds, body = healthz()
+    finally:
+        for pid in hung:
+            os.kill(pid, signal.SIGCONT)
+
+    assert status == 503 and body["database"] == "timeout"
+    assert seconds < 2
