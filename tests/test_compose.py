@@ -1,4 +1,4 @@
-"""docker-compose.yml, read as text (no YAML parser needed): what production relies on to recover by itself."""
+"""docker-compose.yml, read as text (no YAML parser at hand): what production needs to recover by itself."""
 
 import re
 
