@@ -109,7 +109,9 @@ def test_the_eligibility_api_takes_any_json(client, seeded, body):
 
 @pytest.mark.parametrize("body", ["[" * 100_000 + "]" * 100_000, '{"a":' * 50_000 + "1" + "}" * 50_000])
 def test_deeply_nested_json_gets_a_400_not_a_500(client, body):
-    response = client.post("/api/v1/eligibility/", body, content_type="application/json")
+    response = client.post(
+        "/api/v1/eligibility/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
 
     assert response.status_code == 400
     assert response.json()["errors"]["body"] == ["The JSON is nested too deeply."]
