@@ -85,6 +85,20 @@ def already_subscribed_message(subscriber):
         )
 
 
+def outbox_message(outbox):
+    """The e-mail of an `OutboxMessage`, with the same Message-ID on every attempt."""
+    build = {
+        "confirm": confirmation_message,
+        "withdraw-link": withdraw_link_message,
+        "already-subscribed": already_subscribed_message,
+    }[outbox.kind]
+    message = build(outbox.subscriber)
+    message.extra_headers["Message-ID"] = (
+        f"<outbox-{outbox.pk}@{urlsplit(settings.SITE_URL).hostname or 'jobboard'}>"
+    )
+    return message
+
+
 class AlertMessage(EmailMultiAlternatives):
     """An alert. `wire` is its SMTP form filled in from the template of its call and language, or None."""
 

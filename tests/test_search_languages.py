@@ -89,3 +89,11 @@ def test_a_search_that_finds_something_suggests_nothing(client):
     assert (
         "Did you mean" not in client.get("/en/vacancies/", {"q": "veiligheidsbegeleiders"}).content.decode()
     )
+
+
+@pytest.mark.parametrize("q", ["!!!", "\U0004ba92", "— …"])
+def test_a_search_of_symbols_alone_finds_nothing_and_fails_nothing(client, q):
+    VacancyFactory(title="Staff Officer")
+
+    assert found(q) == []
+    assert client.get("/api/v1/vacancies/", {"q": q}).status_code == 200

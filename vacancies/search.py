@@ -97,8 +97,8 @@ def _in(column, word):
 
 def _search_sqlite(queryset, terms):
     words = [fold(w) for w in WORD.findall(terms)]
-    if not words:
-        return queryset
+    if not words:  # only punctuation or symbols: nothing to find, as on PostgreSQL
+        return queryset.none().annotate(rank=Value(0))
     rank = Value(0)
     for word in words:
         anywhere = [_in(column, word) for name in WEIGHTS for column in _columns(name)]
