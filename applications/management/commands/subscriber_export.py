@@ -4,20 +4,14 @@ Give `-` to read the address from standard input, keeping it out of the shell hi
 """
 
 import json
-import sys
-
-from django.core.management.base import BaseCommand
 
 from applications.services import subscriber_export
 
+from ._address import AddressCommand
 
-class Command(BaseCommand):
+
+class Command(AddressCommand):
     help = "Print, as JSON, everything held about an e-mail address; the export is recorded in the ledger."
 
-    def add_arguments(self, parser):
-        parser.add_argument("email", help="the address, or - to read it from standard input")
-
-    def handle(self, *args, email, **options):
-        if email == "-":
-            email = sys.stdin.readline().strip()
+    def handle_address(self, email):
         self.stdout.write(json.dumps(subscriber_export(email=email), indent=2, ensure_ascii=False))
