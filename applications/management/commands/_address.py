@@ -1,5 +1,5 @@
-"""What `subscriber_export` and `subscriber_erase` share: the address as an argument, or `-` for standard input
-(which keeps it out of the shell history)."""
+"""What `subscriber_export` and `subscriber_erase` share: the address as an argument, or `-` to read it from
+standard input (which keeps it out of the shell history)."""
 
 import sys
 
