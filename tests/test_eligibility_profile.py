@@ -1,0 +1,187 @@
+"""The candidate's eligibility profile: kept by the browser, read by the list and the detail page."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from programmes import profile as eligibility_profile
+from programmes.eligibility import Scale, languages_scale, rules_for
+from tests.factories import VacancyFactory
+from vacancies import selectors
+
+pytestmark = pytest.mark.django_db
+PROFILE_PAGE = "/en/eligibility/"
+LIST = "/en/vacancies/"
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", verbosity=0)
+
+
+def belgian_answers(**overrides):
+    year = timezone.localdate().year
+    return {
+        "nationality": "BE",
+        "birth_date": dt.date(year - 30, 6, 1).isoformat(),
+        "education": "master",
+        "experience_years": "3",
+        "language_en": "5",
+        "language_fr": "2",
+        "very_good_en": "on",
+        "very_good_fr": "on",
+    } | overrides
+
+
+def keep_profile(client, **overrides):
+    response = client.post(PROFILE_PAGE, belgian_answers(**overrides))
+    assert response.status_code == 303, response.content.decode()
+    return response
+
+
+def verdicts(html):
+    return re.findall(r'data-verdict="([\w-]+)"', html)
+
+
+def test_the_profile_page_asks_each_question_the_catalogue_uses_once(client, seeded):
+    html = client.get(PROFILE_PAGE).content.decode()
+    names = re.findall(r'<(?:input|select)[^>]* name="(\w+)"', html)
+    asked = [name for name in names if name not in ("csrfmiddlewaretoken",)]
+    assert sorted(asked) == sorted(
+        [
+            "nationality",
+            "birth_date",
+            "education",
+            "experience_years",
+            "language_en",
+            "language_fr",
+            "very_good_en",
+            "very_good_fr",
+        ]
+    )
+
+
+def test_keeping_the_answers_sets_a_browser_cookie_and_goes_to_the_list(client, seeded):
+    response = keep_profile(client)
+    assert response["Location"].endswith("/vacancies/")
+    cookie = response.cookies[eligibility_profile.COOKIE_NAME]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert eligibility_profile.decode(cookie.value).nationality == "BE"
+
+
+def test_missing_answers_are_named_and_nothing_is_kept(client, seeded):
+    response = client.post(PROFILE_PAGE, belgian_answers(nationality="", birth_date="2999-01-01"))
+    assert response.status_code == 400
+    assert eligibility_profile.COOKIE_NAME not in response.cookies
+    assert "This field is required." in response.content.decode()
+
+
+def test_without_a_profile_the_list_has_no_verdicts_and_invites_to_check(client, seeded):
+    html = client.get(LIST).content.decode()
+    assert verdicts(html) == []
+    assert "Check my eligibility for all vacancies" in html
+
+
+def test_with_a_profile_each_card_says_whether_the_candidate_may_apply(client, seeded):
+    keep_profile(client)
+    response = client.get(LIST)
+    html = response.content.decode()
+    assert response["Cache-Control"].count("no-store") == 1
+    assert "eligible" in verdicts(html) and "not-eligible" in verdicts(html) and "unknown" in verdicts(html)
+    assert "Not for you: This is not open to nationals of Belgium." in html
+
+
+def test_the_eligibility_facet_counts_and_filters_the_list(client, seeded):
+    keep_profile(client)
+    html = client.get(LIST).content.decode()
+    counts = dict(
+        re.findall(r'id="f-eligibility-(\w*)"[^>]*>\s*<label[^>]*>[^<]*<span class="count">\((\d+)\)', html)
+    )
+    assert int(counts[""]) == int(counts["may"]) + int(counts["not"]) + int(counts["unknown"])
+    for choice, name in (("may", "eligible"), ("not", "not-eligible"), ("unknown", "unknown")):
+        narrowed = client.get(LIST, {"eligibility": choice}).content.decode()
+        assert set(verdicts(narrowed)) == {name}
+        assert len(verdicts(narrowed)) == int(counts[choice])
+
+
+def test_an_unknown_eligibility_choice_is_named_and_the_list_stays_whole(client, seeded):
+    keep_profile(client)
+    response = client.get(LIST, {"eligibility": "perhaps"})
+    assert response.status_code == 400
+    assert "Eligibility: Unknown choice." in response.content.decode()
+
+
+def test_the_detail_page_gives_the_verdict_without_the_checker(client, seeded):
+    keep_profile(client)
+    html = client.get("/en/vacancies/jpo-unicef-dr-congo-partnerland/").content.decode()
+    assert 'data-verdict="not-eligible"' in html
+    assert "This is not open to nationals of Belgium." in html
+
+
+def test_forgetting_the_answers_deletes_the_cookie_at_once(client, seeded):
+    keep_profile(client)
+    response = client.post("/en/eligibility/forget/")
+    assert response.status_code == 303
+    assert response.cookies[eligibility_profile.COOKIE_NAME].value == ""
+    assert verdicts(client.get(LIST).content.decode()) == []
+
+
+def test_a_cookie_that_does_not_parse_is_no_profile_and_no_error(client, seeded):
+    for value in ("%%%", "e30", "bm90IGpzb24", "W1tbXV1d", "x" * 5000):
+        client.cookies[eligibility_profile.COOKIE_NAME] = value
+        response = client.get(LIST)
+        assert response.status_code == 200
+        assert verdicts(response.content.decode()) == []
+
+
+def test_list_verdicts_equal_the_checkers_for_every_demo_vacancy(client, seeded):
+    keep_profile(client)
+    candidate = eligibility_profile.decode(client.cookies[eligibility_profile.COOKIE_NAME].value)
+    vacancies = list(selectors.public_vacancies())
+    assert {v.programme.slug for v in vacancies} == {
+        "jpo",
+        "civil-crisis-expert",
+        "nato-staff",
+        "defence-reserve",
+        "asylum-migration",
+    }
+    for vacancy in vacancies:
+        scale = languages_scale(rules_for(vacancy))
+        body = {
+            "programme": vacancy.programme.slug,
+            "vacancy": vacancy.slug,
+            "nationality": candidate.nationality,
+            "birth_date": candidate.birth_date.isoformat(),
+            "education": candidate.education,
+            "experience_years": float(candidate.experience_years),
+            "languages": candidate.very_good if scale == Scale.VERY_GOOD else candidate.levels,
+        }
+        checked = client.post("/api/v1/eligibility/", json.dumps(body), content_type="application/json")
+        listed = selectors.vacancy_verdict(vacancy=vacancy, profile=candidate)
+        assert listed.name == checked.json()["verdict"], vacancy.slug
+    page = client.get(LIST, {"status": "all"}).content.decode()
+    assert len(verdicts(page)) == len(vacancies)
+
+
+def test_the_list_with_a_profile_takes_as_many_queries_for_one_vacancy_as_for_many(
+    client, seeded, django_assert_num_queries
+):
+    keep_profile(client)
+
+    def queries():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(LIST, {"eligibility": "may"}).status_code == 200
+        return len(context)
+
+    client.get(LIST)  # the catalogue's groups and other facets are cached
+    few = queries()
+    VacancyFactory.create_batch(30)  # each under a programme of its own: 30 more groups
+    client.get(LIST)
+    with django_assert_num_queries(few):
+        client.get(LIST, {"eligibility": "may", "page": "2"})
