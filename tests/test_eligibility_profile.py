@@ -185,3 +185,54 @@ def test_the_list_with_a_profile_takes_as_many_queries_for_one_vacancy_as_for_ma
     client.get(LIST)
     with django_assert_num_queries(few):
         client.get(LIST, {"eligibility": "may", "page": "2"})
+
+
+ELIGIBLE_API = "/api/v1/vacancies/eligible/"
+
+
+def post_eligible(client, payload):
+    return client.post(
+        ELIGIBLE_API, json.dumps(payload), content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+
+def api_candidate(**overrides):
+    answers = belgian_answers()
+    return {
+        "nationality": answers["nationality"],
+        "birth_date": answers["birth_date"],
+        "education": answers["education"],
+        "experience_years": 3,
+        "languages": {"en": 5, "fr": 2},
+        "very_good": {"en": True, "fr": True},
+    } | overrides
+
+
+def test_the_api_answers_the_list_with_the_verdicts_and_counts_the_page_gives(client, seeded):
+    body = post_eligible(client, api_candidate(filters={"status": "all"})).json()
+    keep_profile(client)
+    page = client.get(LIST, {"status": "all"}).content.decode()
+    assert sorted(r["eligibility"]["verdict"] for r in body["results"]) == sorted(verdicts(page))
+    counts = {option["value"]: option["count"] for option in body["facets"]["eligibility"]}
+    assert sum(counts.values()) == body["count"]
+    narrowed = post_eligible(client, api_candidate(filters={"status": "all"}, eligibility="not")).json()
+    assert narrowed["count"] == counts["not"]
+    assert {r["eligibility"]["verdict"] for r in narrowed["results"]} == {"not-eligible"}
+    assert narrowed["results"][0]["eligibility"]["reason"] == "This is not open to nationals of Belgium."
+
+
+def test_the_api_names_each_bad_value_and_answers_400(client, seeded):
+    response = post_eligible(
+        client,
+        {"eligibility": "perhaps", "filters": {"colour": ["red"], "status": "someday"}, "page": "two"},
+    )
+    assert response.status_code == 400
+    errors = response.json()["errors"]
+    assert {"nationality", "eligibility", "filters.colour", "page"} <= set(errors)
+    for body in (b"[]", b"{", b"\xff"):
+        assert client.post(ELIGIBLE_API, body, content_type="application/json").status_code == 400
+
+
+def test_the_api_refuses_a_get(client):
+    response = client.get(ELIGIBLE_API)
+    assert response.status_code == 405
