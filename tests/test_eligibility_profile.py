@@ -236,3 +236,81 @@ def test_the_api_names_each_bad_value_and_answers_400(client, seeded):
 def test_the_api_refuses_a_get(client):
     response = client.get(ELIGIBLE_API)
     assert response.status_code == 405
+
+
+def cache_contents():
+    """Every key and value the cache holds, as bytes (Redis: every key of its database; else locmem)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if settings.REDIS_URL:
+        import redis
+
+        client = redis.Redis.from_url(settings.REDIS_URL)
+        return b"".join(key + (client.dump(key) or b"") for key in client.scan_iter())
+    return b"".join(key.encode() + value for key, value in cache._cache.items())
+
+
+def test_the_profile_never_reaches_the_database_the_logs_the_cache_or_a_url(client, seeded, caplog):
+    import logging
+    import pickle
+    from io import StringIO
+
+    birth_date = dt.date(1991, 7, 23)
+    caplog.set_level(logging.DEBUG)
+    urls = []
+    with CaptureQueriesContext(connection) as queries:
+        response = keep_profile(client, birth_date=birth_date.isoformat(), experience_years="7.25")
+        urls.append(response["Location"])
+        cookie = response.cookies[eligibility_profile.COOKIE_NAME].value
+        pages = [
+            client.get(LIST),
+            client.get(LIST, {"eligibility": "may"}),
+            client.get(LIST, {"status": "all"}),
+        ]
+        pages.append(client.get("/en/vacancies/nato-staff-officer-operations-crse/"))
+        pages.append(client.get("/nl/vacancies/jpo-undp-senegal/"))
+        pages.append(
+            post_eligible(client, api_candidate(birth_date=birth_date.isoformat(), experience_years=7.25))
+        )
+        urls.append(client.post("/en/eligibility/forget/")["Location"])
+    assert all(page.status_code == 200 for page in pages)
+    assert "7.25" in pages[3].content.decode()  # the detail page used the answers
+
+    secrets = [birth_date.isoformat(), "23/07/1991", "7.25", "7,25", cookie]
+    derived = ["You have 7.25 years", "Je hebt 7,25 jaar"]
+    # The database: no query carried the answers, and no row holds them.
+    sql = " ".join(f"{q['sql']}" for q in queries.captured_queries)
+    dump = StringIO()
+    call_command("dumpdata", stdout=dump)
+    for secret in secrets + derived:
+        assert secret not in sql and secret not in dump.getvalue(), secret
+    # The logs.
+    logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
+    for secret in secrets + derived:
+        assert secret not in logged, secret
+    # The cache (Redis when configured): no key or value holds the answers or what was derived from them.
+    stored = cache_contents()
+    assert stored  # the catalogue's groups and facets were cached: the search looked at something
+    for secret in [*secrets, *derived]:
+        assert secret.encode() not in stored, secret
+    assert pickle.dumps(birth_date)[-20:] not in stored
+    # URLs: every address the pages link to, and where the forms send the candidate.
+    for page in pages[:-1]:
+        urls += re.findall(r'(?:href|action)="([^"]*)"', page.content.decode())
+    for url in urls:
+        for secret in secrets:
+            assert secret not in url, (secret, url)
+
+
+def test_without_a_profile_pages_stay_cached_and_with_one_they_are_neither_served_nor_stored(client, seeded):
+    from django.test import Client
+
+    anonymous = Client()
+    first = anonymous.get(LIST)
+    keep_profile(client)
+    marked = client.get(LIST).content.decode()
+    assert verdicts(marked) and "Forget my answers" in marked
+    again = anonymous.get(LIST)
+    assert again.content == first.content  # the cached page, untouched by the candidate's visit
+    assert "private" in client.get(LIST)["Cache-Control"]
