@@ -86,7 +86,7 @@ def from_data(data) -> Profile | None:
         return None
     try:
         nationality = data.get("nationality", "")
-        if not isinstance(nationality, str) or nationality not in dict(countries):
+        if not isinstance(nationality, str) or (nationality and nationality not in dict(countries)):
             return None
         birth_date = data.get("birth_date")
         birth_date = dt.date.fromisoformat(birth_date) if birth_date is not None else None

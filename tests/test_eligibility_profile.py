@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -314,3 +315,21 @@ def test_without_a_profile_pages_stay_cached_and_with_one_they_are_neither_serve
     again = anonymous.get(LIST)
     assert again.content == first.content  # the cached page, untouched by the candidate's visit
     assert "private" in client.get(LIST)["Cache-Control"]
+
+
+def test_a_cookie_round_trips_every_answer_and_refuses_values_no_form_accepts():
+    kept = eligibility_profile.Profile(
+        "NL", dt.date(1990, 2, 28), "bachelor", Decimal("2.5"), {"en": 4}, {"fr": True}
+    )
+    assert eligibility_profile.decode(eligibility_profile.encode(kept)) == kept
+    assert eligibility_profile.decode(eligibility_profile.encode(eligibility_profile.Profile())) is not None
+    for bad in (
+        {"nationality": "XX"},
+        {"education": "wizard"},
+        {"experience_years": "-1"},
+        {"levels": {"en": 9}},
+        {"levels": {"de": 3}},
+        {"very_good": {"en": "yes"}},
+        {"birth_date": "1990-02-30"},
+    ):
+        assert eligibility_profile.from_data(bad) is None, bad
