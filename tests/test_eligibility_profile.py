@@ -333,3 +333,10 @@ def test_a_cookie_round_trips_every_answer_and_refuses_values_no_form_accepts():
         {"birth_date": "1990-02-30"},
     ):
         assert eligibility_profile.from_data(bad) is None, bad
+
+
+def test_an_empty_eligible_list_offers_to_remove_the_eligibility_filter(client, seeded):
+    keep_profile(client, nationality="CH")  # neither NATO nor JPO
+    html = client.get(LIST, {"eligibility": "may"}).content.decode()
+    assert verdicts(html) == []
+    assert "Remove “Eligibility: May apply”" in html

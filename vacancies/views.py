@@ -75,7 +75,7 @@ def vacancy_list(request):
             "errors": errors,
             "query": query.urlencode(),
             "chosen_status": filterset.form.cleaned_data.get("status") or "open",
-            "filter_removals": _filter_removals(query, filterset, facets),
+            "filter_removals": _filter_removals(query, filterset, facets, eligible),
             "all_statuses_url": _list_url(query, status="all"),
             "profile": profile,
             "eligibility_options": _eligibility_options(eligible) if eligible else [],
@@ -139,7 +139,7 @@ def _list_url(query, **changes):
     return f"?{encoded}" if encoded else reverse("vacancies:list")
 
 
-def _filter_removals(query, filterset, facets):
+def _filter_removals(query, filterset, facets, eligible=None):
     """One link per filter value that narrows the list: the same list without that one value.
 
     Returns [{"label": "Country: Belgium", "url": "?programme=jpo"}, ...] in the order of the form.
@@ -170,6 +170,10 @@ def _filter_removals(query, filterset, facets):
     if (status := chosen.get("status")) in ("upcoming", "closed"):
         chosen_label = next(option["label"] for option in facets["status"] if option["value"] == status)
         removals.append({"label": label("status", chosen_label), "url": without("status")})
+    if eligible and eligible.choice:
+        chosen_label = next(o["label"] for o in eligible.options() if o["value"] == eligible.choice)
+        text = _("%(filter)s: %(value)s") % {"filter": _("Eligibility"), "value": chosen_label}
+        removals.append({"label": text, "url": without("eligibility")})
     return removals
 
 
