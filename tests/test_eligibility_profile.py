@@ -134,7 +134,7 @@ def test_forgetting_the_answers_deletes_the_cookie_at_once(client, seeded):
 
 
 def test_a_cookie_that_does_not_parse_is_no_profile_and_no_error(client, seeded):
-    for value in ("%%%", "e30", "bm90IGpzb24", "W1tbXV1d", "x" * 5000):
+    for value in ("%%%", "bm90IGpzb24", "W1tbXV1d", "eyJuYXRpb25hbGl0eSI6IlhYIn0", "x" * 5000):
         client.cookies[eligibility_profile.COOKIE_NAME] = value
         response = client.get(LIST)
         assert response.status_code == 200
@@ -278,30 +278,33 @@ def test_the_profile_never_reaches_the_database_the_logs_the_cache_or_a_url(clie
     assert all(page.status_code == 200 for page in pages)
     assert "7.25" in pages[3].content.decode()  # the detail page used the answers
 
-    secrets = [birth_date.isoformat(), "23/07/1991", "7.25", "7,25", cookie]
+    # 7.25 years, but not the seconds of a timestamp ("10:31:07.251234").
+    secrets = [birth_date.isoformat(), "23/07/1991", r"(?<![:\d])7[.,]25", cookie]
     derived = ["You have 7.25 years", "Je hebt 7,25 jaar"]
+    secrets = [secret if secret.startswith("(?") else re.escape(secret) for secret in secrets]
+    derived = [re.escape(text) for text in derived]
     # The database: no query carried the answers, and no row holds them.
     sql = " ".join(f"{q['sql']}" for q in queries.captured_queries)
     dump = StringIO()
     call_command("dumpdata", stdout=dump)
     for secret in secrets + derived:
-        assert secret not in sql and secret not in dump.getvalue(), secret
+        assert not re.search(secret, sql) and not re.search(secret, dump.getvalue()), secret
     # The logs.
     logged = " ".join(f"{record.getMessage()} {record.__dict__}" for record in caplog.records)
     for secret in secrets + derived:
-        assert secret not in logged, secret
+        assert not re.search(secret, logged), secret
     # The cache (Redis when configured): no key or value holds the answers or what was derived from them.
     stored = cache_contents()
     assert stored  # the catalogue's groups and facets were cached: the search looked at something
     for secret in [*secrets, *derived]:
-        assert secret.encode() not in stored, secret
+        assert not re.search(secret.encode(), stored), secret
     assert pickle.dumps(birth_date)[-20:] not in stored
     # URLs: every address the pages link to, and where the forms send the candidate.
     for page in pages[:-1]:
         urls += re.findall(r'(?:href|action)="([^"]*)"', page.content.decode())
     for url in urls:
         for secret in secrets:
-            assert secret not in url, (secret, url)
+            assert not re.search(secret, url), (secret, url)
 
 
 def test_without_a_profile_pages_stay_cached_and_with_one_they_are_neither_served_nor_stored(client, seeded):

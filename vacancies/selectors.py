@@ -523,7 +523,11 @@ class EligibleCatalogue:
     counts: dict  # "may"/"not"/"unknown": number of vacancies in the filtered list
     choice: str  # "" (every vacancy) or one of ELIGIBILITY_CHOICES
     queryset: object  # the filtered list, narrowed to `choice`
-    facets: dict  # the other facets, counted under the eligibility filter too
+    facets: dict  # the other facets, as without a profile (not narrowed by the verdict)
+
+    def count(self, filterset_count):
+        """The number of vacancies listed: the chosen verdict's count, else the whole selection's."""
+        return self.counts[self.choice] if self.choice else filterset_count
 
     def verdict_of(self, vacancy) -> ProfileVerdict | None:
         return self.verdicts.get(vacancy_group_key(vacancy))
@@ -561,14 +565,12 @@ def eligible_catalogue(filterset: VacancyFilter, profile, choice="") -> Eligible
     queryset = filterset.qs
     if choice in ELIGIBILITY_CHOICES:
         chosen = [group.q() for group in groups if verdicts[group.key].choice == choice]
-        narrowing = reduce(operator.or_, chosen) if chosen else Q(pk__in=[])
-        queryset = queryset.filter(narrowing)
-        narrowed = VacancyFilter(filterset.data, queryset=public_vacancies().filter(narrowing))
-        facets = _count_facets(narrowed)  # depends on the profile: never cached
+        queryset = queryset.filter(reduce(operator.or_, chosen) if chosen else Q(pk__in=[]))
     else:
         choice = ""
-        facets = vacancy_facets(filterset)
-    return EligibleCatalogue(verdicts, counts, choice, queryset, facets)
+    # The other facets count the selection whatever the verdict: the cached counts, which hold nothing about
+    # the candidate (counting them under the verdict too would cost four queries per request, never cached).
+    return EligibleCatalogue(verdicts, counts, choice, queryset, vacancy_facets(filterset))
 
 
 def vacancy_verdict(*, vacancy, profile) -> ProfileVerdict | None:

@@ -54,6 +54,8 @@ def vacancy_list(request):
         facets, queryset = selectors.vacancy_facets(filterset), filterset.qs
     # The status facet has counted the list already: the paginator need not count it again.
     count = next(o["count"] for o in facets["status"] if o["selected"]) if filterset.is_valid() else None
+    if eligible and count is not None:
+        count = eligible.count(count)
     result = paginate(queryset, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE, count=count)
     if result.error:
         errors.append(result.error)
