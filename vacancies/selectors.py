@@ -550,18 +550,29 @@ class EligibleCatalogue:
         ]
 
 
+def group_counts(filterset: VacancyFilter) -> list:
+    """[(group key, number of vacancies)] of the filtered list: nothing about a candidate, so cached per
+    selection and language until the catalogue changes, like the facets (one query on a miss)."""
+    if not filterset.is_valid():
+        return []
+
+    def count():
+        rows = filterset.qs.order_by().values_list(*GROUP_FIELDS).annotate(n=Count("pk"))
+        return [(_group_key(values), n) for *values, n in rows]
+
+    return caching.cached("eligibility-counts", _selection(filterset), count)
+
+
 def eligible_catalogue(filterset: VacancyFilter, profile, choice="") -> EligibleCatalogue:
     """The filtered list with a verdict for `profile` per vacancy; a constant number of queries whatever the
-    catalogue or page: the cached groups, one count per group of the filtered list, and (when `choice` narrows
-    the list) the other facets counted afresh."""
+    catalogue or page: the groups, the counts per group and the other facets come from the cache (computed on
+    a miss), the verdicts are computed per group, and the page is one query."""
     groups = catalogue_groups()
     verdicts = {group.key: _profile_verdict(group, profile) for group in groups}
     counts = dict.fromkeys(ELIGIBILITY_CHOICES, 0)
-    if filterset.is_valid():
-        rows = filterset.qs.order_by().values_list(*GROUP_FIELDS).annotate(n=Count("pk"))
-        for *values, n in rows:
-            found = verdicts.get(_group_key(values))
-            counts[found.choice if found else "unknown"] += n
+    for key, n in group_counts(filterset):
+        found = verdicts.get(key)
+        counts[found.choice if found else "unknown"] += n
     queryset = filterset.qs
     if choice in ELIGIBILITY_CHOICES:
         chosen = [group.q() for group in groups if verdicts[group.key].choice == choice]
