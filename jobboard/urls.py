@@ -33,4 +33,6 @@ urlpatterns += i18n_patterns(
     path("programmes/", include(programme_patterns)),
     path("alerts/", include("applications.urls")),
     path("privacy/", privacy, name="privacy"),
+    path("eligibility/", vacancy_views.eligibility_profile_page, name="eligibility-profile"),
+    path("eligibility/forget/", vacancy_views.forget_eligibility_profile, name="eligibility-forget"),
 )

@@ -200,8 +200,14 @@ def rules_for(programme_or_vacancy) -> list[Rule]:
     """The programme's rules, as a vacancy's reservation and own requirements change them."""
     vacancy = programme_or_vacancy if hasattr(programme_or_vacancy, "programme_id") else None
     programme = vacancy.programme if vacancy else programme_or_vacancy
-    stored = list(programme.eligibility_rules.all())
     groups = {g.pk: g for g in CountryGroup.objects.all()}  # a handful of rows: one query
+    return resolve_rules(list(programme.eligibility_rules.all()), groups, vacancy)
+
+
+def resolve_rules(stored, groups, vacancy=None) -> list[Rule]:
+    """`rules_for` without a query: `stored` are the programme's EligibilityRule rows, `groups` every
+    CountryGroup by primary key, `vacancy` (saved or not) the post whose reservation and requirements
+    apply."""
     by_slug = {g.slug: g for g in groups.values()}
 
     def members(group):

@@ -189,3 +189,113 @@ def _scopes(rules):
                     rule.applies_to_name if rule.applies_to is not None else None
                 )
     return scopes
+
+
+class ProfileForm(forms.Form):
+    """ "Check my eligibility for all vacancies": the union of the questions `rules` read, each asked once.
+
+    `rules` are the rules of every vacancy the profile is checked against; languages are asked in each scale
+    those rules use (NATO's levels, a very good knowledge), for the languages each scale is asked about. A
+    question is required when a rule that applies to the candidate's nationality reads it, as in the checker.
+    """
+
+    def __init__(self, data=None, *, rules, **kwargs):
+        super().__init__(data, **kwargs)
+        self.rules = rules
+        available = _all_fields()
+        asked = eligibility.questions(rules)
+        for name in asked:
+            if not name.startswith("language_"):
+                self.fields[name] = available[name]
+        for rule in rules:
+            if rule.kind != eligibility.Kind.LANGUAGES:
+                continue
+            very_good = eligibility.language_scale(rule.parameters) == Scale.VERY_GOOD
+            for code in rule.parameters["languages"]:
+                name = f"very_good_{code}" if very_good else f"language_{code}"
+                if name not in self.fields:
+                    self.fields[name] = _very_good_field(code) if very_good else _nato_level_field(code)
+        nato = [name for name in self.fields if name.startswith("language_")]
+        for name in nato[1:]:  # the scale is explained once
+            self.fields[name].help_text = ""
+        for name, scopes in _scopes(rules).items():
+            if None not in scopes and name in self.fields:
+                only = _("Asked of nationals of %(groups)s only.") % {"groups": ", ".join(sorted(scopes))}
+                self.fields[name].help_text = " ".join(filter(None, [self.fields[name].help_text, only]))
+
+    @property
+    def asks_anything(self):
+        return bool(self.fields)
+
+    clean_birth_date = EligibilityForm.clean_birth_date
+
+    def clean(self):
+        data = super().clean()
+        if "nationality" in self.fields and not data.get("nationality"):
+            if "nationality" not in self.errors:
+                self.add_error("nationality", _("This field is required."))
+            return data
+        for name, rule in eligibility.required_questions(self.rules, data.get("nationality", "")).items():
+            if name in self.fields and data.get(name) in (None, "") and name not in self.errors:
+                message = (
+                    _("This field is required for nationals of %(group)s.") % {"group": rule.applies_to_name}
+                    if rule.applies_to is not None
+                    else _("This field is required.")
+                )
+                self.add_error(name, message)
+        return data
+
+    def profile(self):
+        from .profile import Profile
+
+        data = self.cleaned_data
+        return Profile(
+            nationality=data.get("nationality") or "",
+            birth_date=data.get("birth_date"),
+            education=data.get("education") or "",
+            experience_years=data.get("experience_years"),
+            levels={code: data[f"language_{code}"] for code in LANGUAGES if data.get(f"language_{code}")},
+            very_good={code: True for code in LANGUAGES if data.get(f"very_good_{code}")},
+        )
+
+    @classmethod
+    def from_json(cls, payload: dict, *, rules):
+        """The API's candidate JSON (as for /api/v1/eligibility/) onto the form: (form, errors found first).
+
+        `languages` holds NATO levels ({"en": 5}) or, as JPO asks, true/false for a very good knowledge;
+        `very_good` may give the latter beside NATO levels."""
+        errors = {}
+        data = {
+            name: payload.get(name) for name in ("birth_date", "nationality", "education", "experience_years")
+        }
+        data = {name: value for name, value in data.items() if value is not None}
+        birth_date = data.get("birth_date")
+        if birth_date is not None and not (isinstance(birth_date, str) and ISO_DATE.fullmatch(birth_date)):
+            errors["birth_date"] = [str(_("Give the date as YYYY-MM-DD."))]
+            del data["birth_date"]
+        for key in ("languages", "very_good"):
+            languages = payload.get(key, {})
+            if not isinstance(languages, dict):
+                errors[key] = [
+                    str(_("Give languages as an object such as %(example)s.") % {"example": '{"en": 5}'})
+                ]
+                continue
+            if unknown := sorted(set(languages) - set(LANGUAGES)):
+                errors[key] = [
+                    str(
+                        _("Unknown language code(s): %(codes)s; use en, fr.")
+                        % {"codes": ", ".join(map(str, unknown))}
+                    )
+                ]
+                continue
+            for code, value in languages.items():
+                if isinstance(value, bool):
+                    if value:
+                        data[f"very_good_{code}"] = "on"
+                elif key == "languages" and isinstance(value, int):
+                    data[f"language_{code}"] = value
+                else:
+                    errors[f"{key}.{code}"] = [
+                        str(_("Give a NATO level from 1 to 6, or true or false for a very good knowledge."))
+                    ]
+        return cls(data, rules=rules), errors

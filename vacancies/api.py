@@ -5,7 +5,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, QueryDict
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from programmes.eligibility import rules_for, verdict_name
-from programmes.forms import EligibilityForm
+from programmes.forms import EligibilityForm, ProfileForm
 from programmes.markup import render_markdown
 from programmes.models import Programme
 
@@ -163,22 +163,30 @@ def vacancy_detail(request, slug):
     return JsonResponse(data)
 
 
+def _json_object(request):
+    """(the body as a dict, None) or (None, an error response)."""
+    try:
+        payload = json.loads(request.body)
+    except RequestDataTooBig:
+        return None, _error(400, {"body": [_("The body is too large.")]})
+    except (ValueError, UnicodeDecodeError):
+        return None, _error(400, {"body": [_("The body is not valid JSON.")]})
+    except RecursionError:  # "[[[[...]]]]" nested deeper than the parser goes
+        return None, _error(400, {"body": [_("The JSON is nested too deeply.")]})
+    if not isinstance(payload, dict):
+        return None, _error(400, {"body": [_("Send a JSON object.")]})
+    return payload, None
+
+
 @csrf_exempt  # stores nothing and reads no cookie, so there is no session to forge a request for
 @json_errors
 @never_cache
 @require_POST
 @in_accept_language
 def eligibility(request):
-    try:
-        payload = json.loads(request.body)
-    except RequestDataTooBig:
-        return _error(400, {"body": [_("The body is too large.")]})
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, {"body": [_("The body is not valid JSON.")]})
-    except RecursionError:  # "[[[[...]]]]" nested deeper than the parser goes
-        return _error(400, {"body": [_("The JSON is nested too deeply.")]})
-    if not isinstance(payload, dict):
-        return _error(400, {"body": [_("Send a JSON object.")]})
+    payload, error = _json_object(request)
+    if error:
+        return error
     errors = {}
     programme_slug, vacancy_slug = payload.get("programme"), payload.get("vacancy")
     if not isinstance(programme_slug, str) or not programme_slug:
@@ -223,5 +231,94 @@ def eligibility(request):
                 {"slug": v.slug, "title": v.title, "url": request.build_absolute_uri(v.get_absolute_url())}
                 for v in answer.reserved_posts
             ],
+        }
+    )
+
+
+LIST_FILTERS = ("q", "programme", "organisation", "country", "status", "sort")
+
+
+def _filters(value):
+    """The list's filters from a JSON object ({"programme": ["jpo"]}): (a QueryDict, errors)."""
+    query, errors = QueryDict(mutable=True), {}
+    if not isinstance(value, dict):
+        return query, {
+            "filters": [
+                _("Give the filters as an object such as %(example)s.")
+                % {"example": '{"programme": ["jpo"]}'}
+            ]
+        }
+    for name, given in value.items():
+        values = given if isinstance(given, list) else [given]
+        if name not in LIST_FILTERS:
+            errors[f"filters.{name}"] = [
+                _("Unknown filter; use %(names)s.") % {"names": ", ".join(LIST_FILTERS)}
+            ]
+        elif not all(isinstance(v, str) for v in values):
+            errors[f"filters.{name}"] = [_("Give a text, or a list of texts.")]
+        else:
+            query.setlist(name, values)
+    return query, errors
+
+
+@csrf_exempt  # reads no cookie: the candidate's answers come in the body and are neither stored nor logged
+@json_errors
+@never_cache
+@require_POST
+@in_accept_language
+def eligible_vacancies(request):
+    """The list with a verdict per vacancy for the candidate in the body, and the eligibility counts."""
+    payload, error = _json_object(request)
+    if error:
+        return error
+    form, errors = ProfileForm.from_json(payload, rules=selectors.profile_questions_rules())
+    query, filter_errors = _filters(payload.get("filters", {}))
+    errors |= filter_errors
+    choice = payload.get("eligibility", "")
+    if choice not in ("", *selectors.ELIGIBILITY_CHOICES):
+        errors["eligibility"] = [
+            _("Give one of %(choices)s, or leave it out for every vacancy.")
+            % {"choices": ", ".join(selectors.ELIGIBILITY_CHOICES)}
+        ]
+    page_number = payload.get("page", 1)
+    if isinstance(page_number, bool) or not isinstance(page_number, int):
+        errors["page"] = [_("Give the page as a whole number from 1.")]
+    if not form.is_valid():
+        errors |= {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+    filterset = selectors.vacancy_list(filters=query)
+    if not errors and filterset.errors:
+        errors |= {
+            f"filters.{name}": [str(m) for m in messages] for name, messages in filterset.errors.items()
+        }
+    if errors:
+        return _error(400, errors)
+    eligible = selectors.eligible_catalogue(filterset, form.profile(), choice)
+    result = paginate(eligible.queryset, str(page_number), settings.API_PAGE_SIZE)
+    if result.error:
+        return _error(result.status, {"page": [result.error]})
+    page = result.page
+    results = []
+    for vacancy in eligible.mark(list(page.object_list)):
+        verdict = vacancy.eligibility
+        summary = vacancy_summary(vacancy, request)
+        summary["eligibility"] = {
+            "eligible": verdict.verdict if verdict else None,
+            "verdict": verdict.name if verdict else "unknown",
+            "reason": verdict.reason if verdict else "",
+        }
+        results.append(summary)
+    return JsonResponse(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "questions": list(form.fields),
+            "facets": {
+                "eligibility": [
+                    {"value": option["value"], "label": option["label"], "count": option["count"]}
+                    for option in eligible.options()
+                ]
+            },
+            "results": results,
         }
     )

@@ -31,7 +31,10 @@ from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
+
+from programmes.profile import COOKIE_NAME as ELIGIBILITY_PROFILE_COOKIE
 
 VERSION_KEY = "catalogue:version"
 MAX_AGE = 300  # seconds
@@ -176,7 +179,8 @@ def _known_parameters_only(request):
 def cached_page(view):
     """Serve a public page from the cache: anonymous GETs only, the whole response, per URL and language.
 
-    A request with a session cookie (staff signed in, say) always gets a fresh page, and a response is kept
+    A request with a session cookie (staff signed in, say) or an eligibility profile (programmes.profile: the
+    candidate's answers, which must reach no cache) always gets a fresh page, and a response is kept
     only when it is a plain 200 that sets no cookie and used neither the session nor a CSRF token, so no
     one's page is served to someone else. Headers added by middleware (CSP, security) are added again to a
     cached response, as to a fresh one.
@@ -184,8 +188,16 @@ def cached_page(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
-            return view(request, *args, **kwargs)
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or ELIGIBILITY_PROFILE_COOKIE in request.COOKIES
+        ):
+            # Personal: computed for this request only, and kept by no shared or browser cache.
+            response = view(request, *args, **kwargs)
+            if ELIGIBILITY_PROFILE_COOKIE in request.COOKIES:
+                patch_cache_control(response, private=True, no_store=True)
+            return response
         _known_parameters_only(request)
         # The absolute URL: pages contain absolute links built from the host and scheme.
         key = f"catalogue:{release()}:page:{get_language()}:{_digest(request.build_absolute_uri())}"

@@ -202,6 +202,27 @@ def document():
                     },
                 }
             },
+            "/api/v1/vacancies/eligible/": {
+                "post": {
+                    "operationId": "eligibleVacancies",
+                    "summary": "The list, a verdict per vacancy for this candidate; nothing is stored",
+                    "parameters": [ACCEPT_LANGUAGE],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": _ref("EligibleQuery")}},
+                    },
+                    "responses": {
+                        "200": {
+                            "description": "A page of vacancies, each with its verdict, and the counts per "
+                            "verdict (see docs/eligibility.md)",
+                            "content": {"application/json": {"schema": _ref("EligibleList")}},
+                        },
+                        "400": _errors_response("Input that is not valid, with a message per field"),
+                        "404": _errors_response("A page beyond the last"),
+                        "405": _errors_response("A method other than POST"),
+                    },
+                }
+            },
         },
         "components": {
             "schemas": {
@@ -257,6 +278,114 @@ def document():
                     "description": "Only the fields the programme's rules read are used (see `questions` in "
                     "the answer); a field only a scoped rule reads is required only of the nationals it "
                     "applies to.",
+                },
+                "EligibleQuery": {
+                    "type": "object",
+                    "properties": {
+                        "birth_date": {**DATE, "examples": ["1996-05-17"]},
+                        "nationality": {"type": "string", "enum": [code for code, _name in countries]},
+                        "education": {"type": "string", "enum": Education.values},
+                        "experience_years": {"type": "number", "minimum": 0, "maximum": 60},
+                        "languages": {
+                            "type": "object",
+                            "properties": dict.fromkeys(LANGUAGES, level_or_yes),
+                            "additionalProperties": False,
+                            "description": 'NATO levels ({"en": 5, "fr": 2}), or true/false for a very good '
+                            "knowledge, as for /api/v1/eligibility/.",
+                        },
+                        "very_good": {
+                            "type": "object",
+                            "properties": dict.fromkeys(LANGUAGES, {"type": "boolean"}),
+                            "additionalProperties": False,
+                            "description": "A very good knowledge (JPO's scale), beside NATO levels in "
+                            "`languages`.",
+                        },
+                        "filters": {
+                            "type": "object",
+                            "properties": {
+                                "q": {"type": "string", "maxLength": 200},
+                                "programme": {
+                                    "type": "array",
+                                    "items": {"type": "string", "enum": programmes},
+                                },
+                                "organisation": {"type": "array", "items": {"type": "string"}},
+                                "country": {
+                                    "type": "array",
+                                    "items": {"type": "string", "enum": [code for code, _name in countries]},
+                                },
+                                "status": {"type": "string", "enum": STATUS},
+                                "sort": {"type": "string", "enum": ["closing", "newest", "title"]},
+                            },
+                            "additionalProperties": False,
+                            "description": "The list's filters, as GET /api/v1/vacancies/ takes them.",
+                        },
+                        "eligibility": {
+                            "type": "string",
+                            "enum": ["may", "not", "unknown"],
+                            "description": "Only the vacancies with this verdict; left out: every vacancy.",
+                        },
+                        "page": {"type": "integer", "minimum": 1},
+                    },
+                    "description": "The candidate's answers to the questions of every vacancy's rules (see "
+                    "`questions` in the answer); a question is required as the checker requires it.",
+                },
+                "EligibleList": {
+                    "type": "object",
+                    "properties": {
+                        "count": {"type": "integer", "minimum": 0},
+                        "page": {"type": "integer", "minimum": 1},
+                        "pages": {"type": "integer", "minimum": 1},
+                        "questions": {"type": "array", "items": {"type": "string"}},
+                        "facets": {
+                            "type": "object",
+                            "properties": {
+                                "eligibility": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "value": {"type": "string", "enum": ["may", "not", "unknown"]},
+                                            "label": {"type": "string"},
+                                            "count": {"type": "integer", "minimum": 0},
+                                        },
+                                        "required": ["value", "label", "count"],
+                                    },
+                                }
+                            },
+                            "required": ["eligibility"],
+                        },
+                        "results": {
+                            "type": "array",
+                            "items": {
+                                "allOf": [
+                                    _ref("VacancySummary"),
+                                    {
+                                        "type": "object",
+                                        "properties": {
+                                            "eligibility": {
+                                                "type": "object",
+                                                "properties": {
+                                                    "eligible": _nullable({"type": "boolean"}),
+                                                    "verdict": {
+                                                        "type": "string",
+                                                        "enum": ["eligible", "not-eligible", "unknown"],
+                                                    },
+                                                    "reason": {
+                                                        "type": "string",
+                                                        "description": "The first condition not met, or why "
+                                                        "it cannot be decided online; empty when eligible.",
+                                                    },
+                                                },
+                                                "required": ["eligible", "verdict", "reason"],
+                                            }
+                                        },
+                                        "required": ["eligibility"],
+                                    },
+                                ]
+                            },
+                        },
+                    },
+                    "required": ["count", "page", "pages", "questions", "facets", "results"],
                 },
                 "EligibilityAnswer": {
                     "type": "object",

@@ -1,14 +1,17 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
 import json
+import operator
 from collections import Counter
 from dataclasses import dataclass
+from functools import reduce
 
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django_countries import countries
 
 from programmes import eligibility
@@ -370,3 +373,234 @@ def search_suggestion(*, terms) -> str:
         ),
     )
     return search.suggestion(terms, words)
+
+
+# --- the catalogue against a candidate's profile (programmes.profile) ----------------------------------
+#
+# A vacancy's rules depend only on its programme, its call's year and its own reservation and requirements:
+# vacancies alike in those form a *group*, and a verdict is computed once per group. The groups of the public
+# catalogue and their rules are cached (they hold nothing about a candidate); the verdicts, computed per
+# request from the profile, never are.
+
+GROUP_FIELDS = (
+    "programme_id",
+    "call_id",
+    "reserved_for",
+    "reserved_countries",
+    "required_education",
+    "required_experience_years",
+    "required_languages",
+)
+ELIGIBILITY_CHOICES = ("may", "not", "unknown")
+CHOICE_OF = {True: "may", False: "not", None: "unknown"}
+
+
+def _group_key(values):
+    """A hashable key from a vacancy's GROUP_FIELDS values (from a row or an instance)."""
+    programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = values
+    if not isinstance(reserved_countries, str):
+        reserved_countries = ",".join(sorted(str(c) for c in reserved_countries or ()))
+    return (
+        programme_id,
+        call_id,
+        reserved_for or "",
+        reserved_countries,
+        education or "",
+        experience,
+        json.dumps(languages or {}, sort_keys=True),
+    )
+
+
+def vacancy_group_key(vacancy):
+    return _group_key([getattr(vacancy, name) for name in GROUP_FIELDS])
+
+
+@dataclass(frozen=True)
+class CatalogueGroup:
+    key: tuple
+    rules: list  # eligibility.Rule
+    call_year: int
+
+    def q(self):
+        """The vacancies of this group."""
+        programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = self.key
+        q = Q(programme_id=programme_id, reserved_for=reserved_for, required_education=education)
+        q &= Q(call_id=call_id) if call_id is not None else Q(call_id__isnull=True)
+        q &= (
+            Q(required_experience_years=experience)
+            if experience is not None
+            else Q(required_experience_years__isnull=True)
+        )
+        q &= Q(reserved_countries=reserved_countries)
+        return q & Q(required_languages=json.loads(languages))
+
+
+def _default_call_years():
+    """{programme id: the year of its latest open call}: the year a vacancy with no call is checked for."""
+    years = {}
+    for programme_id, year in Call.objects.open().order_by("year").values_list("programme_id", "year"):
+        years[programme_id] = year
+    return years
+
+
+def catalogue_groups() -> list[CatalogueGroup]:
+    """Every group of the public catalogue with its resolved rules; cached until the catalogue changes."""
+    return caching.cached("eligibility-groups", "", _catalogue_groups)
+
+
+def _catalogue_groups():
+    rows = {_group_key(row) for row in public_vacancies().order_by().values_list(*GROUP_FIELDS).distinct()}
+    programmes = {p.pk: p for p in Programme.objects.prefetch_related("eligibility_rules")}
+    country_groups = {g.pk: g for g in CountryGroup.objects.all()}
+    call_years = dict(Call.objects.values_list("pk", "year"))
+    default_years = _default_call_years()
+    this_year = timezone.localdate().year
+    groups = []
+    for key in sorted(rows, key=str):
+        programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = key
+        post = Vacancy(
+            programme=programmes[programme_id],
+            reserved_for=reserved_for,
+            reserved_countries=reserved_countries,
+            required_education=education,
+            required_experience_years=experience,
+            required_languages=json.loads(languages),
+        )
+        stored = list(programmes[programme_id].eligibility_rules.all())
+        rules = eligibility.resolve_rules(stored, country_groups, post)
+        year = call_years.get(call_id) or default_years.get(programme_id) or this_year
+        groups.append(CatalogueGroup(key, rules, year))
+    return groups
+
+
+def profile_question_labels():
+    from programmes.forms import _all_fields
+
+    return {name: field.label for name, field in _all_fields().items()}
+
+
+def profile_questions_rules() -> list:
+    """The rules of every group of the open catalogue, flattened: what the profile form asks about."""
+    return [rule for group in catalogue_groups() for rule in group.rules]
+
+
+@dataclass(frozen=True)
+class ProfileVerdict:
+    """A vacancy's verdict for a profile: True, False or None, and why (the first failed condition)."""
+
+    verdict: bool | None
+    reason: str
+    results: list  # eligibility.Result
+
+    @property
+    def name(self):
+        return eligibility.verdict_name(self.verdict)
+
+    @property
+    def choice(self):
+        return CHOICE_OF[self.verdict]
+
+
+def _profile_verdict(group: CatalogueGroup, profile) -> ProfileVerdict:
+    rules = group.rules
+    needed = eligibility.required_questions(rules, profile.nationality)
+    if any(rule.applies_to is not None for rule in rules) or any(
+        rule.kind == eligibility.Kind.NATIONALITY for rule in rules
+    ):
+        needed.setdefault("nationality", None)
+    if missing := [name for name in needed if name not in profile.answers()]:
+        labels = profile_question_labels()
+        questions = ", ".join(str(labels[name]) for name in missing)
+        return ProfileVerdict(
+            None, _("Your answers do not say: %(questions)s.") % {"questions": questions}, []
+        )
+    candidate = profile.candidate(eligibility.languages_scale(rules))
+    results = eligibility.check(rules, candidate, group.call_year)
+    verdict = eligibility.verdict(results)
+    if verdict is False:
+        reason = next(r.message for r in results if r.outcome == eligibility.Outcome.NOT_MET)
+    elif verdict is None:
+        reason = (
+            _("This depends on the post: each post's publication states its conditions.")
+            if _depends_on_the_post(results)
+            else _("Nothing that applies to you can be checked online.")
+        )
+    else:
+        reason = ""
+    return ProfileVerdict(verdict, reason, results)
+
+
+@dataclass
+class EligibleCatalogue:
+    """The list as a profile sees it: verdict per group, counts per verdict, the list filtered by `choice`."""
+
+    verdicts: dict  # group key: ProfileVerdict
+    counts: dict  # "may"/"not"/"unknown": number of vacancies in the filtered list
+    choice: str  # "" (every vacancy) or one of ELIGIBILITY_CHOICES
+    queryset: object  # the filtered list, narrowed to `choice`
+    facets: dict  # the other facets, as without a profile (not narrowed by the verdict)
+
+    def count(self, filterset_count):
+        """The number of vacancies listed: the chosen verdict's count, else the whole selection's."""
+        return self.counts[self.choice] if self.choice else filterset_count
+
+    def verdict_of(self, vacancy) -> ProfileVerdict | None:
+        return self.verdicts.get(vacancy_group_key(vacancy))
+
+    def mark(self, vacancies):
+        for vacancy in vacancies:
+            vacancy.eligibility = self.verdict_of(vacancy)
+        return vacancies
+
+    def options(self):
+        labels = {"may": _("May apply"), "not": _("Not for me"), "unknown": _("Cannot tell")}
+        return [
+            {
+                "value": value,
+                "label": str(labels[value]),
+                "count": self.counts[value],
+                "selected": value == self.choice,
+            }
+            for value in ELIGIBILITY_CHOICES
+        ]
+
+
+def group_counts(filterset: VacancyFilter) -> list:
+    """[(group key, number of vacancies)] of the filtered list: nothing about a candidate, so cached per
+    selection and language until the catalogue changes, like the facets (one query on a miss)."""
+    if not filterset.is_valid():
+        return []
+
+    def count():
+        rows = filterset.qs.order_by().values_list(*GROUP_FIELDS).annotate(n=Count("pk"))
+        return [(_group_key(values), n) for *values, n in rows]
+
+    return caching.cached("eligibility-counts", _selection(filterset), count)
+
+
+def eligible_catalogue(filterset: VacancyFilter, profile, choice="") -> EligibleCatalogue:
+    """The filtered list with a verdict for `profile` per vacancy; a constant number of queries whatever the
+    catalogue or page: the groups, the counts per group and the other facets come from the cache (computed on
+    a miss), the verdicts are computed per group, and the page is one query."""
+    groups = catalogue_groups()
+    verdicts = {group.key: _profile_verdict(group, profile) for group in groups}
+    counts = dict.fromkeys(ELIGIBILITY_CHOICES, 0)
+    for key, n in group_counts(filterset):
+        found = verdicts.get(key)
+        counts[found.choice if found else "unknown"] += n
+    queryset = filterset.qs
+    if choice in ELIGIBILITY_CHOICES:
+        chosen = [group.q() for group in groups if verdicts[group.key].choice == choice]
+        queryset = queryset.filter(reduce(operator.or_, chosen) if chosen else Q(pk__in=[]))
+    else:
+        choice = ""
+    # The other facets count the selection whatever the verdict: the cached counts, which hold nothing about
+    # the candidate (counting them under the verdict too would cost four queries per request, never cached).
+    return EligibleCatalogue(verdicts, counts, choice, queryset, vacancy_facets(filterset))
+
+
+def vacancy_verdict(*, vacancy, profile) -> ProfileVerdict | None:
+    """The verdict on one public vacancy for `profile`, as the list gives it (None: not in the catalogue)."""
+    key = vacancy_group_key(vacancy)
+    group = next((g for g in catalogue_groups() if g.key == key), None)
+    return _profile_verdict(group, profile) if group else None

@@ -14,6 +14,7 @@ urlpatterns = [
 api_patterns = (
     [
         path("vacancies/", api.vacancy_list, name="vacancy-list"),
+        path("vacancies/eligible/", api.eligible_vacancies, name="vacancy-eligible"),
         path("vacancies/<slug:slug>/", api.vacancy_detail, name="vacancy-detail"),
         path("eligibility/", api.eligibility, name="eligibility"),
         path("openapi.json", api.openapi_document, name="openapi"),

@@ -2,15 +2,16 @@
 
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseGone
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from programmes import profile as eligibility_profile
 from programmes.eligibility import Candidate, rules_for, verdict_name
-from programmes.forms import EligibilityForm
+from programmes.forms import EligibilityForm, ProfileForm
 from programmes.models import Programme
 
 from . import selectors
@@ -37,13 +38,30 @@ def vacancy_list(request):
         for name, messages in filterset.errors.items()
         for message in messages
     ]
-    facets = selectors.vacancy_facets(filterset)
+    # With the candidate's profile (a cookie; cached_page never caches such a request) each card carries a
+    # verdict and the list can be narrowed to one ("?eligibility=may"); without one the choice is ignored.
+    profile = eligibility_profile.read(request)
+    eligible = None
+    choice = request.GET.get("eligibility", "")
+    if profile:
+        if choice and choice not in selectors.ELIGIBILITY_CHOICES:
+            errors.append(
+                _("%(field)s: %(message)s") % {"field": _("Eligibility"), "message": _("Unknown choice.")}
+            )
+        eligible = selectors.eligible_catalogue(filterset, profile, choice)
+        facets, queryset = eligible.facets, eligible.queryset
+    else:
+        facets, queryset = selectors.vacancy_facets(filterset), filterset.qs
     # The status facet has counted the list already: the paginator need not count it again.
     count = next(o["count"] for o in facets["status"] if o["selected"]) if filterset.is_valid() else None
-    result = paginate(filterset.qs, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE, count=count)
+    if eligible and count is not None:
+        count = eligible.count(count)
+    result = paginate(queryset, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE, count=count)
     if result.error:
         errors.append(result.error)
-    status = 400 if filterset.errors else result.status
+    if eligible and result.page:
+        eligible.mark(result.page.object_list)
+    status = 400 if filterset.errors or (profile and choice and not eligible.choice) else result.status
     query = request.GET.copy()
     query.pop("page", None)
     show_all = request.GET.get("facets") == "all"
@@ -63,12 +81,26 @@ def vacancy_list(request):
             "errors": errors,
             "query": query.urlencode(),
             "chosen_status": filterset.form.cleaned_data.get("status") or "open",
-            "filter_removals": _filter_removals(query, filterset, facets),
+            "filter_removals": _filter_removals(query, filterset, facets, eligible),
             "all_statuses_url": _list_url(query, status="all"),
             "suggestion": suggestion,
+            "profile": profile,
+            "eligibility_options": _eligibility_options(eligible) if eligible else [],
         },
         status=status,
     )
+
+
+def _eligibility_options(eligible):
+    """The facet "may apply / not for me / cannot tell", and "all vacancies" (the default) first."""
+    options = eligible.options()
+    everything = {
+        "value": "",
+        "label": _("All vacancies"),
+        "count": sum(o["count"] for o in options),
+        "selected": not eligible.choice,
+    }
+    return [everything, *options]
 
 
 # A facet lists its most frequent values, and every chosen one; "Show all" lists the rest (?facets=all).
@@ -114,7 +146,7 @@ def _list_url(query, **changes):
     return f"?{encoded}" if encoded else reverse("vacancies:list")
 
 
-def _filter_removals(query, filterset, facets):
+def _filter_removals(query, filterset, facets, eligible=None):
     """One link per filter value that narrows the list: the same list without that one value.
 
     Returns [{"label": "Country: Belgium", "url": "?programme=jpo"}, ...] in the order of the form.
@@ -145,17 +177,24 @@ def _filter_removals(query, filterset, facets):
     if (status := chosen.get("status")) in ("upcoming", "closed"):
         chosen_label = next(option["label"] for option in facets["status"] if option["value"] == status)
         removals.append({"label": label("status", chosen_label), "url": without("status")})
+    if eligible and eligible.choice:
+        chosen_label = next(o["label"] for o in eligible.options() if o["value"] == eligible.choice)
+        text = _("%(filter)s: %(value)s") % {"filter": _("Eligibility"), "value": chosen_label}
+        removals.append({"label": text, "url": without("eligibility")})
     return removals
 
 
 @cached_page
 def vacancy_detail(request, slug):
     vacancy = selectors.vacancy_detail(slug=slug)
+    profile = eligibility_profile.read(request)
     return render(
         request,
         "vacancies/vacancy_detail.html",
         {
             "vacancy": vacancy,
+            "profile": profile,
+            "eligibility": selectors.vacancy_verdict(vacancy=vacancy, profile=profile) if profile else None,
             "vacancy_url": request.build_absolute_uri(vacancy.get_absolute_url()),
             "similar": selectors.similar_vacancies(vacancy=vacancy),
             # A made-up example is no job: it gets no JobPosting for search engines to list.
@@ -244,3 +283,37 @@ def eligibility_check(request, slug):
         },
         status=status,
     )
+
+
+@never_cache  # the page shows the candidate's own answers back: no shared or browser cache keeps it
+@require_http_methods(["GET", "POST"])
+def eligibility_profile_page(request):
+    """ "Check my eligibility for all vacancies": the union of the catalogue's questions, each asked once.
+
+    The answers go back to the browser as a cookie (programmes.profile) and nowhere else: not the database,
+    not a log, not a URL (the form is POSTed), not the cache."""
+    current = eligibility_profile.read(request)
+    rules = selectors.profile_questions_rules()
+    initial = current.form_initial() if current else {}
+    form = ProfileForm(request.POST or None, rules=rules, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            response = redirect("vacancies:list")
+            response.status_code = 303
+            eligibility_profile.keep(response, form.profile())
+            return response
+        status = 400
+    else:
+        status = 200
+    return render(
+        request, "vacancies/eligibility_profile.html", {"form": form, "profile": current}, status=status
+    )
+
+
+@require_http_methods(["POST"])
+def forget_eligibility_profile(request):
+    """ "Forget my answers": the cookie is deleted at once; there is nothing on the server to delete."""
+    response = redirect("eligibility-profile")
+    response.status_code = 303
+    eligibility_profile.forget(response)
+    return response

@@ -29,7 +29,7 @@ from tests.bench import fanout, pages
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "var" / "bench"
-PAGES = ("list", "list_facets", "search", "search_uncached", "detail", "api")
+PAGES = ("list", "list_facets", "search", "search_uncached", "detail", "api", "list_eligible")
 # The goals of the issue, as (key, what, test).
 MIN_FLOOR_SHARE, MAX_P95_MS, MAX_GROWTH = 0.20, 50.0, 1.5
 MIN_FANOUT_SHARE, MAX_WORKER_MB, MAX_PUBLISH_MS = 0.50, 300.0, 200.0

@@ -4,6 +4,7 @@ Every round runs each endpoint for the same time, floor first; the reported numb
 rounds, so a burst of other work on the machine moves one round, not the result.
 """
 
+import base64
 import itertools
 import json
 import os
@@ -58,6 +59,18 @@ TWO_FACETS = (
 )
 
 
+# A candidate's eligibility profile (programmes.profile: base64 JSON in a cookie), as the browser sends it: a
+# Belgian master's graduate of 30 with NATO levels and a very good knowledge of both languages. Pages asked
+# with it are computed for every request (never in the page cache): the list marks each card with a verdict.
+PROFILE_COOKIE = "eligibility_profile=" + base64.urlsafe_b64encode(
+    json.dumps(
+        {"nationality": "BE", "birth_date": "1996-05-17", "education": "master", "experience_years": "3",
+         "levels": {"en": 5, "fr": 3}, "very_good": {"en": True, "fr": True}},
+        separators=(",", ":"), sort_keys=True,
+    ).encode()
+).decode().rstrip("=")  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Endpoint:
     name: str
@@ -65,6 +78,7 @@ class Endpoint:
     paths: tuple[str, ...]
     # Each run gets paths no earlier request asked for (the `paths` are a pool, used up in turn).
     fresh: bool = False
+    cookie: str = ""  # a Cookie header sent with every request
 
 
 def uncached_searches():
@@ -89,6 +103,12 @@ def endpoints(scale):
         Endpoint("search_uncached", "search q, a new term every request", uncached_searches(), fresh=True),
         Endpoint("detail", "detail page", details),
         Endpoint("api", "API list", ("/api/v1/vacancies/",)),
+        Endpoint(
+            "list_eligible",
+            "list with a profile, eligibility facet",
+            tuple(f"/nl/vacancies/?eligibility={c}" for c in ("may", "not", "unknown")) + ("/nl/vacancies/",),
+            cookie=PROFILE_COOKIE,
+        ),
     )
 
 
@@ -136,10 +156,11 @@ class Server:
                     raise RuntimeError(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}") from None
                 time.sleep(0.2)
 
-    def get(self, path):
+    def get(self, path, cookie=""):
         """Status and body size of one request (the Host header is the loopback address, as wrk sends)."""
+        request = urllib.request.Request(self.base + path, headers={"Cookie": cookie} if cookie else {})
         try:
-            with urllib.request.urlopen(self.base + path, timeout=30) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, len(response.read())
         except urllib.error.HTTPError as error:
             return error.code, len(error.read())
@@ -148,7 +169,7 @@ class Server:
         stop_process_group(self.process, timeout=20)
 
 
-def wrk(base, paths, *, seconds, connections, spread=False):
+def wrk(base, paths, *, seconds, connections, spread=False, cookie=""):
     """One wrk run over `paths`; returns throughput, latency percentiles (ms) and errors.
 
     Each of the (at most two) threads starts at its own offset; `spread`: evenly spread over the paths.
@@ -160,7 +181,8 @@ def wrk(base, paths, *, seconds, connections, spread=False):
         completed = subprocess.run(
             ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s",
              "--timeout", "10s", "-s", str(REPORT_LUA), base],
-            env={**os.environ, "BENCH_PATHS": paths_file.name, "BENCH_SPREAD": str(threads if spread else 0)},
+            env={**os.environ, "BENCH_PATHS": paths_file.name, "BENCH_SPREAD": str(threads if spread else 0),
+                 "BENCH_COOKIE": cookie},
             capture_output=True, text=True, check=True,
         )  # fmt: skip
     summary = json.loads([line for line in completed.stdout.splitlines() if line.startswith("{")][-1])
@@ -193,7 +215,7 @@ def check_paths(server, endpoint):
     """
     sizes = []
     for path in endpoint.paths[-20:] if endpoint.fresh else endpoint.paths:
-        status, size = server.get(path)
+        status, size = server.get(path, endpoint.cookie)
         if status != 200:
             raise RuntimeError(f"{endpoint.name}: GET {path} answered {status}")
         sizes.append(size)
@@ -224,14 +246,28 @@ def run(*, scale, database_url, redis_url, seconds, rounds, connections, log_dir
             return next(slices[endpoint.name]) if endpoint.fresh else endpoint.paths
 
         for endpoint in chosen:  # warm the workers' caches and PostgreSQL's buffers
-            wrk(server.base, paths_of(endpoint), seconds=1, connections=connections, spread=endpoint.fresh)
+            wrk(
+                server.base,
+                paths_of(endpoint),
+                seconds=1,
+                connections=connections,
+                spread=endpoint.fresh,
+                cookie=endpoint.cookie,
+            )
         runs = {endpoint.name: [] for endpoint in chosen}
         for round_number in range(1, rounds + 1):
             for endpoint in chosen:
                 drain(server)  # a slow page's last requests must not weigh on the next measurement
                 paths = paths_of(endpoint)
                 runs[endpoint.name].append(
-                    wrk(server.base, paths, seconds=seconds, connections=connections, spread=endpoint.fresh)
+                    wrk(
+                        server.base,
+                        paths,
+                        seconds=seconds,
+                        connections=connections,
+                        spread=endpoint.fresh,
+                        cookie=endpoint.cookie,
+                    )
                 )
                 last = runs[endpoint.name][-1]
                 if endpoint.fresh and last["requests"] > len(paths):

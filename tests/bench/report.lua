@@ -25,8 +25,14 @@ function init(args)
   end
 end
 
+-- BENCH_COOKIE: a Cookie header for every request (the eligibility profile), or empty.
+local cookie = os.getenv("BENCH_COOKIE") or ""
+
 function request()
   counter = counter % #paths + 1
+  if cookie ~= "" then
+    return wrk.format("GET", paths[counter], {["Cookie"] = cookie})
+  end
   return wrk.format("GET", paths[counter])
 end
 
