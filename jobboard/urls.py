@@ -9,10 +9,13 @@ from vacancies import views as vacancy_views
 from vacancies.sitemaps import sitemaps
 from vacancies.urls import api_patterns, programme_patterns
 
+from .metrics import metrics_view
 from .views import healthz, privacy, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Prometheus metrics: a bearer token (METRICS_TOKEN) or a staff session, never public.
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", robots_txt, name="robots"),
     # Browsers and tools ask for /favicon.ico whatever the page's <link rel="icon"> says.
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
