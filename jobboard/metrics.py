@@ -39,18 +39,18 @@ class AlertCollector:
     def collect(self):
         from applications.models import AlertDelivery
 
-        Status = AlertDelivery.Status
+        status = AlertDelivery.Status
         counts = dict(AlertDelivery.objects.order_by().values_list("status").annotate(n=Count("pk")))
         by_status = GaugeMetricFamily(
             "jobboard_alert_deliveries", "Alert deliveries by status.", labels=["status"]
         )
-        for status in Status.values:
-            by_status.add_metric([status], counts.get(status, 0))
+        for value in status.values:
+            by_status.add_metric([value], counts.get(value, 0))
         yield by_status
         yield GaugeMetricFamily(
             "jobboard_alert_queue_depth",
             "Alert deliveries not sent yet (pending, or held by a worker).",
-            value=counts.get(Status.PENDING, 0) + counts.get(Status.SENDING, 0),
+            value=counts.get(status.PENDING, 0) + counts.get(status.SENDING, 0),
         )
 
 

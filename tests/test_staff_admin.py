@@ -373,10 +373,11 @@ def test_the_dashboard_links_to_what_needs_attention(publisher):
 
     html = publisher.get(reverse("admin:dashboard"), **ENGLISH).text
 
-    links = dict(
-        (label, url.replace("&amp;", "&"))
-        for url, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', html.split("Needs attention")[1])
-    )
+    attention = html.split("Needs attention")[1].split("</ul>")[0]
+    links = {
+        label: url.replace("&amp;", "&")
+        for url, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', attention)
+    }
     drafts = publisher.get(links["Draft calls waiting for a Publisher"], **ENGLISH)
     assert list(drafts.context["cl"].result_list) == [waiting]
     soon = publisher.get(links["Calls opening in the next 7 days"], **ENGLISH)
