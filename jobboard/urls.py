@@ -5,11 +5,11 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from jobboard.metrics import metrics_view
 from vacancies import views as vacancy_views
 from vacancies.sitemaps import sitemaps
 from vacancies.urls import api_patterns, programme_patterns
 
-from .metrics import metrics_view
 from .views import healthz, privacy, robots_txt
 
 urlpatterns = [
