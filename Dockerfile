@@ -13,4 +13,5 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --system --uid 1000 jobboard && mkdir -p var && chown jobboard var
 USER jobboard
 EXPOSE 8000
-CMD ["gunicorn", "jobboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "jobboard.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", \
+     "--logger-class", "jobboard.logs.GunicornLogger"]

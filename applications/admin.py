@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import AlertDelivery, ConsentEvent
+from .models import AlertDelivery, ConsentEvent, OutboxMessage
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,3 +29,9 @@ class AlertDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["call", "subscriber_id", "status", "attempts", "sent_at", "last_error"]
     list_filter = ["status", "call"]
     list_select_related = ["call"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "subscriber_id", "status", "attempts", "sent_at", "last_error"]
+    list_filter = ["status", "kind"]

@@ -6,24 +6,29 @@
    the same row), then sends them over one connection, marking each row sent *before* the message is
    committed to the server (see mailer.py and sent_mark.py). Rows it could not send go back to pending.
 3. `deliveries_sweep()`: gives rows held by a dead worker (lease expired) back to pending, and dispatches
-   pending rows whose task was lost.
+   pending rows whose task was lost. A live worker renews the lease of what it holds (`claims_renew`), so
+   the lease is short and a dead worker's rows are taken over within a minute (sweeper.py).
+
+The e-mails a person asked for (confirmation and withdrawal links) take the same path as `OutboxMessage`
+rows: written with the request, sent by `outbox_send`, swept by `outbox_sweep`.
 """
 
 import logging
 import smtplib
+import threading
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from vacancies.models import Call, Vacancy
 
-from .emails import Listing, alert_message
+from .emails import Listing, alert_message, outbox_message
 from .mailer import MessageRefused, transport
-from .models import AlertDelivery, Subscriber
+from .models import AlertDelivery, OutboxMessage, Subscriber
 from .sent_mark import SentMark
 
 log = logging.getLogger(__name__)
@@ -70,28 +75,79 @@ def pending_batches(*, call_id=None, created_before=None):
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def _claim(delivery_ids, claim):
+def _claim(model, ids, claim):
     with transaction.atomic():
         ids = list(
-            AlertDelivery.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=delivery_ids, status=Status.PENDING)
+            model.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=ids, status=Status.PENDING)
             .values_list("pk", flat=True)
         )
-        AlertDelivery.objects.filter(pk__in=ids, attempts__gte=settings.ALERTS_MAX_ATTEMPTS).update(
+        model.objects.filter(pk__in=ids, attempts__gte=settings.ALERTS_MAX_ATTEMPTS).update(
             status=Status.FAILED, last_error="too many attempts"
         )
-        AlertDelivery.objects.filter(pk__in=ids, attempts__lt=settings.ALERTS_MAX_ATTEMPTS).update(
+        model.objects.filter(pk__in=ids, attempts__lt=settings.ALERTS_MAX_ATTEMPTS).update(
             status=Status.SENDING, claim=claim, claimed_at=timezone.now(), attempts=F("attempts") + 1
         )
     return ids
 
 
-def _release(claim, *, pk=None, status=Status.PENDING, error=""):
-    """Give deliveries of this run back (to pending) or settle them (failed)."""
-    queryset = AlertDelivery.objects.filter(claim=claim).exclude(status=Status.FAILED)
-    # One delivery whatever its state (it may be marked sent already), or every one still held.
+def _release(model, claim, *, pk=None, status=Status.PENDING, error=""):
+    """Give messages of this run back (to pending) or settle them (failed)."""
+    queryset = model.objects.filter(claim=claim).exclude(status=Status.FAILED)
+    # One message whatever its state (it may be marked sent already), or every one still held.
     queryset = queryset.filter(pk=pk) if pk is not None else queryset.filter(status=Status.SENDING)
     queryset.update(status=status, claim="", claimed_at=None, sent_at=None, last_error=error[:200])
+
+
+# The claims this process is sending now. The worker's sweeper renews their lease (`claims_renew`), so a lease
+# can be short, and the claims of a worker that died are taken over soon after: no heartbeat, no lease.
+_held = set()
+_held_lock = threading.Lock()
+
+
+def claims_renew() -> int:
+    """Renew the lease of every claim this process holds; returns the number of rows renewed."""
+    with _held_lock:
+        claims = list(_held)
+    if not claims:
+        return 0
+    return sum(
+        model.objects.filter(claim__in=claims, status=Status.SENDING).update(claimed_at=timezone.now())
+        for model in (AlertDelivery, OutboxMessage)
+    )
+
+
+def _send_claimed(model, claim, items, build) -> dict:
+    """Send `items` (held by `claim`) over one connection, each marked sent before its final dot."""
+    counts = {"sent": 0, "abandoned": 0, "refused": 0}
+    in_flight = None
+    with _held_lock:
+        _held.add(claim)
+    try:
+        with transport() as mail:
+            for item in items:
+                in_flight = item
+                try:
+                    sent = mail.send(build(item), SentMark(item.pk, claim, model=model))
+                except MessageRefused as error:
+                    _release(model, claim, pk=item.pk, status=Status.FAILED, error=str(error))
+                    counts["refused"] += 1
+                    continue
+                counts["sent" if sent else "abandoned"] += 1
+                in_flight = None
+    except (smtplib.SMTPException, OSError) as error:
+        # Whatever was not confirmed by the server goes back to pending, the message in flight included.
+        if in_flight is not None:  # marked sent, perhaps, but not accepted by the server
+            _release(model, claim, pk=in_flight.pk, error=type(error).__name__)
+        _release(model, claim, error=type(error).__name__)
+        log.warning(
+            "%s batch interrupted after %s sent: %s", model.__name__, counts["sent"], type(error).__name__
+        )
+        raise
+    finally:
+        with _held_lock:
+            _held.discard(claim)
+    return counts
 
 
 def _open_vacancies(call_ids):
@@ -110,8 +166,7 @@ def _open_vacancies(call_ids):
 def deliveries_send(*, delivery_ids) -> dict:
     """Send the pending deliveries among `delivery_ids`. Raises on a connection failure (the task retries)."""
     claim = uuid.uuid4().hex
-    ids = _claim(delivery_ids, claim)
-    counts = {"sent": 0, "abandoned": 0, "refused": 0}
+    ids = _claim(AlertDelivery, delivery_ids, claim)
     deliveries = list(
         AlertDelivery.objects.filter(pk__in=ids, claim=claim)
         .select_related("subscriber", "call")
@@ -122,36 +177,60 @@ def deliveries_send(*, delivery_ids) -> dict:
         .order_by("pk")
     )
     if not deliveries:
-        return counts
+        return {"sent": 0, "abandoned": 0, "refused": 0}
     vacancies = _open_vacancies({d.call_id for d in deliveries})
-    in_flight = None
-    try:
-        with transport() as mail:
-            for delivery in deliveries:
-                in_flight = delivery
-                message = alert_message(delivery, vacancies[delivery.call_id])
-                try:
-                    sent = mail.send(message, SentMark(delivery.pk, claim))
-                except MessageRefused as error:
-                    _release(claim, pk=delivery.pk, status=Status.FAILED, error=str(error))
-                    counts["refused"] += 1
-                    continue
-                counts["sent" if sent else "abandoned"] += 1
-                in_flight = None
-    except (smtplib.SMTPException, OSError) as error:
-        # Whatever was not confirmed by the server goes back to pending, the message in flight included.
-        if in_flight is not None:  # marked sent, perhaps, but not accepted by the server
-            _release(claim, pk=in_flight.pk, error=type(error).__name__)
-        _release(claim, error=type(error).__name__)
-        log.warning("Alert batch interrupted after %s sent: %s", counts["sent"], type(error).__name__)
-        raise
-    return counts
+    return _send_claimed(
+        AlertDelivery,
+        claim,
+        deliveries,
+        lambda delivery: alert_message(delivery, vacancies[delivery.call_id]),
+    )
+
+
+def _expired_claims_free(model, now) -> list[int]:
+    """Give rows held past their lease (their worker died) back to pending; returns their ids."""
+    expired = model.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS)
+    )
+    ids = list(expired.values_list("pk", flat=True))
+    model.objects.filter(pk__in=ids, status=Status.SENDING).update(
+        status=Status.PENDING, claim="", claimed_at=None
+    )
+    return ids
 
 
 def deliveries_sweep(*, now=None) -> list[list[int]]:
-    """Free deliveries whose worker died, and return the batches of pending ones that need a task again."""
+    """Free deliveries whose worker died, and return the batches of pending ones that need a task again:
+    those freed (at once) and those pending for longer than ALERTS_PENDING_GRACE_SECONDS (a task lost with
+    the broker, or reserved by a worker that died)."""
     now = now or timezone.now()
-    AlertDelivery.objects.filter(
-        status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS)
-    ).update(status=Status.PENDING, claim="", claimed_at=None)
-    return pending_batches(created_before=now - timedelta(seconds=settings.ALERTS_PENDING_GRACE_SECONDS))
+    freed = _expired_claims_free(AlertDelivery, now)
+    waiting = pending_batches(created_before=now - timedelta(seconds=settings.ALERTS_PENDING_GRACE_SECONDS))
+    ids = sorted(set(freed) - {pk for batch in waiting for pk in batch})
+    size = settings.ALERTS_BATCH_SIZE
+    # Pending longer than the grace may only mean a long fan-out whose tasks are still queued: a few batches a
+    # round, not all of them again and again.
+    return [ids[i : i + size] for i in range(0, len(ids), size)] + waiting[: settings.ALERTS_SWEEP_BATCHES]
+
+
+def outbox_send(*, message_ids) -> dict:
+    """Send the pending outbox messages among `message_ids`; raises on a connection failure (retried)."""
+    claim = uuid.uuid4().hex
+    ids = _claim(OutboxMessage, message_ids, claim)
+    messages = list(
+        OutboxMessage.objects.filter(pk__in=ids, claim=claim).select_related("subscriber").order_by("pk")
+    )
+    if not messages:
+        return {"sent": 0, "abandoned": 0, "refused": 0}
+    return _send_claimed(OutboxMessage, claim, messages, outbox_message)
+
+
+def outbox_sweep(*, now=None) -> list[int]:
+    """Free outbox messages whose worker died; the ids of pending ones whose task was lost (broker down)."""
+    now = now or timezone.now()
+    freed = _expired_claims_free(OutboxMessage, now)
+    cutoff = now - timedelta(seconds=settings.ALERTS_OUTBOX_GRACE_SECONDS)
+    waiting = OutboxMessage.objects.filter(status=Status.PENDING).filter(
+        Q(created_at__lt=cutoff) | Q(pk__in=freed)
+    )
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE])

@@ -31,7 +31,7 @@ def withdraw_url(subscriber):
     )
 
 
-_TOKEN = "__TOKEN__"
+_TOKEN = "__TOKEN__"  # noqa: S105 - a placeholder in a template, not a secret
 
 
 @lru_cache(maxsize=8)
@@ -83,6 +83,20 @@ def already_subscribed_message(subscriber):
             "already_subscribed",
             {"withdraw_url": withdraw_url(subscriber)},
         )
+
+
+def outbox_message(outbox):
+    """The e-mail of an `OutboxMessage`, with the same Message-ID on every attempt."""
+    build = {
+        "confirm": confirmation_message,
+        "withdraw-link": withdraw_link_message,
+        "already-subscribed": already_subscribed_message,
+    }[outbox.kind]
+    message = build(outbox.subscriber)
+    message.extra_headers["Message-ID"] = (
+        f"<outbox-{outbox.pk}@{urlsplit(settings.SITE_URL).hostname or 'jobboard'}>"
+    )
+    return message
 
 
 class AlertMessage(EmailMultiAlternatives):

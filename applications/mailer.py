@@ -38,7 +38,7 @@ class Record(Protocol):
     def settle(self, *, accepted: bool) -> None: ...
 
 
-class MessageRefused(Exception):
+class MessageRefused(Exception):  # noqa: N818 - a refusal, not a fault of ours
     """The server refused this message for good (a 5xx reply): sending it again will not help."""
 
 

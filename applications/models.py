@@ -84,8 +84,9 @@ class ConsentEvent(models.Model):
         raise ValueError("Consent events are append-only.")
 
 
-class AlertDelivery(models.Model):
-    """One alert for one subscriber about one call: the unique pair is what makes sending exactly-once."""
+class Sending(models.Model):
+    """The columns of a message sent exactly once: claimed by one worker run, marked sent before its final dot
+    (delivery.py, sent_mark.py)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -93,8 +94,6 @@ class AlertDelivery(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
-    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="alert_deliveries")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     claim = models.CharField(max_length=32, blank=True, help_text="The batch run that holds this delivery.")
@@ -104,6 +103,16 @@ class AlertDelivery(models.Model):
     last_error = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        abstract = True
+
+
+class AlertDelivery(Sending):
+    """One alert for one subscriber about one call: the unique pair is what makes sending exactly-once."""
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="alert_deliveries")
+
+    class Meta:
         constraints = [models.UniqueConstraint(fields=["subscriber", "call"], name="alert_delivery_once")]
         indexes = [models.Index(fields=["status", "claimed_at"]), models.Index(fields=["call", "status"])]
         verbose_name = _("alert delivery")
@@ -111,3 +120,25 @@ class AlertDelivery(models.Model):
 
     def __str__(self):
         return f"{self.call_id}/{self.subscriber_id}: {self.status}"
+
+
+class OutboxMessage(Sending):
+    """An e-mail that must not be lost (a confirmation link, a withdrawal link), written in the transaction of
+    the request that asks for it and sent by a worker exactly once: a broker or a mail server that is down
+    delays it, never drops it. Erased with its subscriber: nothing is sent to an address that withdrew."""
+
+    class Kind(models.TextChoices):
+        CONFIRM = "confirm", _("Confirmation link")
+        WITHDRAW_LINK = "withdraw-link", _("Withdrawal link")
+        ALREADY_SUBSCRIBED = "already-subscribed", _("Already subscribed")
+
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="outbox")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "created_at"])]
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+
+    def __str__(self):
+        return f"{self.kind}/{self.subscriber_id}: {self.status}"

@@ -34,12 +34,13 @@ Status = AlertDelivery.Status
 _CLAIM = re.compile(r"[0-9a-f]{32}")
 # Plain values only (an integer, a hex claim, constants): the simple-query protocol carries the three
 # statements in one round trip, and it takes no parameters.
+# The table name and statuses are ours; pk is an int and claim a hex uuid (see hold()).
 _HOLD = (
-    "BEGIN; "
+    "BEGIN; "  # noqa: S608
     # Durable against a crash of this worker (the server has the commit); only a crash of the database could
     # lose the last fraction of a second, and those messages would be sent again, never lost.
     "SET LOCAL synchronous_commit TO OFF; "
-    f"UPDATE {AlertDelivery._meta.db_table} SET status = '{Status.SENT}', sent_at = statement_timestamp() "
+    f"UPDATE {{table}} SET status = '{Status.SENT}', sent_at = statement_timestamp() "
     f"WHERE id = {{pk:d}} AND claim = '{{claim}}' AND status = '{Status.SENDING}'"
 )
 _REPLY_TIMEOUT = 30  # seconds without a reply from the database before the connection counts as lost
@@ -49,10 +50,11 @@ class SentMark:
     """hold_begin(), [the message's content], hold_end(), commit_begin(), [the final dot], commit_end(),
     [the server's reply], settle() if the COMMIT failed; cancel() if anything fails before the dot."""
 
-    def __init__(self, pk: int, claim: str):
+    def __init__(self, pk: int, claim: str, model=AlertDelivery):
+        """`model`: AlertDelivery or OutboxMessage (the columns of models.Sending)."""
         if not _CLAIM.fullmatch(claim):
             raise ValueError("a claim is 32 hexadecimal digits")
-        self.pk, self.claim = int(pk), claim
+        self.pk, self.claim, self.model = int(pk), claim, model
         self.error = None
         self._overlapped = connection.vendor == "postgresql" and not connection.in_atomic_block
         self._awaiting = self._open = False  # a reply not read yet; a transaction not ended yet
@@ -65,7 +67,7 @@ class SentMark:
                 connection.ensure_connection()
                 self._pgconn = connection.connection.pgconn
                 self._open = self._awaiting = True
-                self._send(_HOLD.format(pk=self.pk, claim=self.claim))
+                self._send(_HOLD.format(table=self.model._meta.db_table, pk=self.pk, claim=self.claim))
 
     def hold_end(self) -> bool:
         """Whether the delivery is recorded as sent (not yet committed). False if this run no longer holds it
@@ -126,16 +128,20 @@ class SentMark:
                 connection.close()  # the broken connection; the next query opens a new one
                 # Nothing to record and not sent: taken over. Already sent: the COMMIT did happen after all.
                 if not self._record() and not self._queryset(Status.SENT).exists():
-                    log.warning("Alert delivery %s was taken over before it could be recorded", self.pk)
+                    log.warning(
+                        "%s %s was taken over before it could be recorded", self.model.__name__, self.pk
+                    )
                 return
             except DatabaseError:
                 if time.monotonic() > deadline:
-                    log.error("Alert delivery %s sent but not recorded: it may be sent again", self.pk)
+                    log.error(
+                        "%s %s sent but not recorded: it may be sent again", self.model.__name__, self.pk
+                    )
                     raise self.error from None
                 time.sleep(0.5)
 
     def _queryset(self, status):
-        return AlertDelivery.objects.filter(pk=self.pk, claim=self.claim, status=status)
+        return self.model.objects.filter(pk=self.pk, claim=self.claim, status=status)
 
     def _record(self) -> int:
         """The plain path's UPDATE, through the ORM: 1 if this run held the delivery, else 0."""

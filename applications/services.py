@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import tokens
-from .models import ConsentEvent, Subscriber
-from .tasks import dispatch, send_subscriber_email
+from .models import ConsentEvent, OutboxMessage, Subscriber
+from .tasks import dispatch, send_outbox
 
 Channel = ConsentEvent.Channel
 
@@ -22,9 +22,11 @@ def _record(email, event, channel):
     )
 
 
-def _email_after_commit(subscriber, kind):
-    subscriber_id = subscriber.pk
-    transaction.on_commit(lambda: dispatch(send_subscriber_email, subscriber_id, kind))
+def _email(subscriber, kind):
+    """Put the e-mail in the outbox, in the caller's transaction; queue it once that commits. If it cannot be
+    queued (broker down), a worker's sweep sends it later: it is delayed, never dropped."""
+    message = OutboxMessage.objects.create(subscriber=subscriber, kind=kind)
+    transaction.on_commit(lambda: dispatch(send_outbox, [message.pk]))
 
 
 @transaction.atomic
@@ -36,14 +38,17 @@ def subscription_request(*, email, programmes, language) -> None:
     )
     if subscriber.status == Subscriber.Status.CONFIRMED:
         # No change without a confirmation from the address itself; remind its owner how to stop instead.
-        _email_after_commit(subscriber, "already-subscribed")
+        _email(subscriber, OutboxMessage.Kind.ALREADY_SUBSCRIBED)
         return
     if not created:
+        # The link mailed now is valid for ALERTS_CONFIRMATION_DAYS: the pending row must live as long, so
+        # its age counts from this request (the purge reads created_at).
         subscriber.language = language
-        subscriber.save(update_fields=["language"])
+        subscriber.created_at = timezone.now()
+        subscriber.save(update_fields=["language", "created_at"])
     subscriber.programmes.set(programmes)
     _record(email, ConsentEvent.Event.GIVEN, Channel.WEB_FORM)
-    _email_after_commit(subscriber, "confirm")
+    _email(subscriber, OutboxMessage.Kind.CONFIRM)
 
 
 @transaction.atomic
@@ -67,11 +72,12 @@ def subscriber_withdraw(*, token, channel=Channel.EMAIL_LINK) -> None:
     subscriber.delete()  # cascades to the programmes followed and the alert deliveries
 
 
+@transaction.atomic
 def withdrawal_link_request(*, email) -> None:
     """Mail a withdrawal link to the address if it is subscribed; the answer is the same either way."""
     subscriber = Subscriber.objects.filter(email=tokens.normalise_email(email)).first()
     if subscriber is not None:
-        dispatch(send_subscriber_email, subscriber.pk, "withdraw-link")
+        _email(subscriber, OutboxMessage.Kind.WITHDRAW_LINK)
 
 
 @transaction.atomic

@@ -10,11 +10,11 @@ log = logging.getLogger(__name__)
 
 
 def dispatch(task, *args):
-    """Queue a task; if the broker is down, say so and go on (the periodic sweep catches up)."""
+    """Queue a task; if the broker is down, say so and go on (the workers' sweep catches up: sweeper.py)."""
     try:
         task.delay(*args)
     except OperationalError:
-        log.warning("Broker unavailable: %s not queued now; the periodic sweep will catch up.", task.name)
+        log.warning("Broker unavailable: %s not queued now; the workers' sweep will catch up.", task.name)
 
 
 @shared_task(acks_late=True)
@@ -40,14 +40,26 @@ def send_alert_batch(self, delivery_ids):
     return deliveries_send(delivery_ids=delivery_ids)
 
 
+@shared_task(
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+)
+def send_outbox(message_ids):
+    """Confirmation and withdrawal-link e-mails (outbox rows, by id: no address in the broker)."""
+    from .delivery import outbox_send
+
+    return outbox_send(message_ids=message_ids)
+
+
 @shared_task
 def sweep_deliveries():
-    from .delivery import deliveries_sweep
+    """What the workers' own sweeper does (sweeper.py), also run by beat."""
+    from .sweeper import sweep
 
-    batches = deliveries_sweep()
-    for batch in batches:
-        dispatch(send_alert_batch, batch)
-    return len(batches)
+    return sweep()
 
 
 @shared_task
@@ -57,18 +69,11 @@ def erase_unconfirmed():
     return subscribers_erase_unconfirmed()
 
 
-@shared_task(acks_late=True, autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=5, max_retries=6)
+@shared_task(acks_late=True)
 def send_subscriber_email(subscriber_id, kind):
-    """The confirmation, withdrawal-link and already-subscribed e-mails (by id: no address in the broker)."""
-    from . import emails
-    from .models import Subscriber
+    """Before the outbox: a task of this name may still be queued by the release before; put it there."""
+    from .models import OutboxMessage, Subscriber
 
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None:
-        return  # withdrawn or expired meanwhile
-    build = {
-        "confirm": emails.confirmation_message,
-        "withdraw-link": emails.withdraw_link_message,
-        "already-subscribed": emails.already_subscribed_message,
-    }[kind]
-    build(subscriber).send()
+    if Subscriber.objects.filter(pk=subscriber_id).exists():
+        message = OutboxMessage.objects.create(subscriber_id=subscriber_id, kind=kind)
+        dispatch(send_outbox, [message.pk])

@@ -1,5 +1,8 @@
 """Alert pages: subscribe, confirm, withdraw. Every answer is the same whether an address is known or not."""
 
+import time
+from functools import wraps
+
 from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import get_language, gettext_lazy
@@ -25,19 +28,38 @@ TOKEN_ERRORS = {
 }
 
 
-def _client(request):
-    return request.META.get("REMOTE_ADDR", "")
+def answer_after(view):
+    """POSTs take at least ALERTS_ANSWER_SECONDS, so that how long an answer takes does not tell whether an
+    address is known (the work differs by a few milliseconds; the wait hides it)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "POST":
+            return view(request, *args, **kwargs)
+        deadline = time.monotonic() + settings.ALERTS_ANSWER_SECONDS
+        response = view(request, *args, **kwargs)
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return response
+
+    return wrapper
 
 
-def _rate_limited(request, email):
-    return not (
-        ratelimit.allow("client", _client(request), settings.ALERTS_RATE_PER_CLIENT)
-        and ratelimit.allow("address", tokens.normalise_email(email), settings.ALERTS_RATE_PER_ADDRESS)
-    )
-
-
-def _too_many(request, template, context):
-    context["form"].add_error(None, _("Too many requests. Please wait an hour and try again."))
+def _refused(request, purpose, template, context):
+    """A response if the request is over a rate limit (429) or cannot be counted (503), else None."""
+    form = context["form"]
+    try:
+        # REMOTE_ADDR is the client's, behind trusted proxies too (jobboard/proxies.py).
+        allowed = ratelimit.request_allowed(
+            purpose, client=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"]
+        )
+    except ratelimit.Unavailable:
+        form.add_error(
+            None, _("Subscribing is not possible for a moment. Please try again in a few minutes.")
+        )
+        return render(request, template, context, status=503)
+    if allowed:
+        return None
+    form.add_error(None, _("Too many requests. Please wait an hour and try again."))
     return render(request, template, context, status=429)
 
 
@@ -51,6 +73,7 @@ def _token_error(request, error):
 @never_cache
 @sensitive_post_parameters("email")  # kept out of error reports
 @require_http_methods(["GET", "POST"])
+@answer_after
 def subscribe(request):
     initial = {"programmes": request.GET.getlist("programme") or ["jpo"], "language": get_language()}
     form = SubscribeForm(request.POST or None, initial=initial)
@@ -59,8 +82,8 @@ def subscribe(request):
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "applications/subscribe.html", context, status=400)
-        if _rate_limited(request, form.cleaned_data["email"]):
-            return _too_many(request, "applications/subscribe.html", context)
+        if refused := _refused(request, ratelimit.SUBSCRIBE, "applications/subscribe.html", context):
+            return refused
         services.subscription_request(
             email=form.cleaned_data["email"],
             programmes=form.cleaned_data["programmes"],
@@ -112,13 +135,16 @@ def withdraw(request, token):
 @never_cache
 @sensitive_post_parameters("email")
 @require_http_methods(["GET", "POST"])
+@answer_after
 def withdraw_request(request):
     form = WithdrawRequestForm(request.POST or None)
     if request.method == "POST":
         if not form.is_valid():
             return render(request, "applications/withdraw_request.html", {"form": form}, status=400)
-        if _rate_limited(request, form.cleaned_data["email"]):
-            return _too_many(request, "applications/withdraw_request.html", {"form": form})
+        if refused := _refused(
+            request, ratelimit.WITHDRAW_LINK, "applications/withdraw_request.html", {"form": form}
+        ):
+            return refused
         services.withdrawal_link_request(email=form.cleaned_data["email"])
         return render(request, "applications/withdraw_request_done.html")
     return render(request, "applications/withdraw_request.html", {"form": form})

@@ -1,5 +1,11 @@
-"""Structured logs: one JSON object a line (LOG_FORMAT=json, the default when DEBUG is off), with no
-personal data: e-mail addresses and the tokens of personal links are masked in every message."""
+"""Logs carry no credential and no personal data.
+
+- The token in a confirmation or withdrawal link (a withdrawal token is good for 400 days) is replaced
+  wherever a path is written, in gunicorn's access log and in Django's request log.
+- E-mail addresses are masked in every message (RedactingFilter).
+- Production writes one JSON object a line (LOG_FORMAT=json, the default when DEBUG is off: JsonFormatter).
+- Errors mailed to ADMINS (when there is no Sentry) leave out the request (AdminEmailHandler).
+"""
 
 import copy
 import datetime as dt
@@ -8,24 +14,53 @@ import logging
 import re
 
 from django.utils.log import AdminEmailHandler as _AdminEmailHandler
+from gunicorn.glogging import Logger
 
-# A personal link (/alerts/confirm/<token>/, /alerts/withdraw/<token>/) is as good as the address it acts on.
-TOKEN_PATH = re.compile(r"(/alerts/(?:confirm|withdraw)/)[^/\s?#\"']+")
+# /<lang>/alerts/confirm/<token>/ and /<lang>/alerts/withdraw/<token>/ (not the request form, /withdraw/).
+_TOKEN_PATH = re.compile(r"(/alerts/(?:confirm|withdraw)/)[^/?#\s\"]+")
+REDACTED = "…"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Standard LogRecord attributes; anything else a caller adds with extra= is kept if it is plain data.
 STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request", "server_time"}
 
 
 def redact(text: str) -> str:
-    return EMAIL.sub("[email]", TOKEN_PATH.sub(r"\1[token]", text))
+    return _TOKEN_PATH.sub(rf"\g<1>{REDACTED}", text)
+
+
+def redact_personal(text: str) -> str:
+    """Tokens of personal links, and e-mail addresses."""
+    return EMAIL.sub("[email]", redact(text))
+
+
+class GunicornLogger(Logger):
+    """gunicorn's logger with token paths redacted from every atom of the access log (request line, path,
+    referrer, headers); docker-compose.yml and the Dockerfile run gunicorn with it."""
+
+    def atoms(self, resp, req, environ, request_time):
+        return {
+            name: redact(value) if isinstance(value, str) else value
+            for name, value in super().atoms(resp, req, environ, request_time).items()
+        }
+
+
+class RedactTokens(logging.Filter):
+    """For Django's loggers ("Bad Request: /nl/alerts/withdraw/<token>/" is a warning of django.request)."""
+
+    def filter(self, record):
+        message = record.getMessage()
+        if (redacted := redact(message)) != message:
+            record.msg, record.args = redacted, ()
+        return True
 
 
 class RedactingFilter(logging.Filter):
-    """Masks addresses and personal-link tokens, whichever format the record is written in."""
+    """RedactTokens, and e-mail addresses masked too, whichever format the record is written in."""
 
     def filter(self, record):
-        record.msg = redact(record.getMessage())
-        record.args = None
+        message = record.getMessage()
+        if (redacted := redact_personal(message)) != message:
+            record.msg, record.args = redacted, ()
         return True
 
 
@@ -35,18 +70,18 @@ class JsonFormatter(logging.Formatter):
             "time": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
-            "message": redact(record.getMessage()),
+            "message": redact_personal(record.getMessage()),
         }
         status = getattr(record, "status_code", None)
         if status is not None:
             entry["status"] = status
         for key, value in vars(record).items():
             if key not in STANDARD and key != "status_code" and isinstance(value, (str, int, float, bool)):
-                entry[key] = redact(value) if isinstance(value, str) else value
+                entry[key] = redact_personal(value) if isinstance(value, str) else value
         if record.exc_info:
-            # The exception's type and the stack, not its message (it may quote a value a user typed).
+            # The exception's type and the stack (masked as messages are).
             entry["exception"] = record.exc_info[0].__name__
-            entry["stack"] = redact(self.formatException(record.exc_info))
+            entry["stack"] = redact_personal(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 

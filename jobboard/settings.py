@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "jobboard.proxies.TrustedProxyMiddleware",  # first: everything after sees the client's own address
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -112,11 +113,26 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request after these, rather than holding it for ever.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=5),  # seconds
+            "options": f"-c statement_timeout={env.int('DATABASE_STATEMENT_TIMEOUT', default=30) * 1000}",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_URL", default=REDIS_URL),
+            # A Redis that hangs costs a request one second, not the request.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -209,7 +225,10 @@ SECURE_HSTS_SECONDS = env.int(
 )
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks); from
+# anyone else those headers are dropped (jobboard/proxies.py). Empty: gunicorn faces clients itself.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES else None
 
 # Alerts
 # The consent ledger's keyed hash; keep it when rotating SECRET_KEY, or old events can no longer be matched.
@@ -223,15 +242,24 @@ SITE_OPERATOR_EMAIL = env.str("SITE_OPERATOR_EMAIL", default="privacy@jobboard.e
 ALERTS_CONFIRMATION_DAYS = 7
 ALERTS_WITHDRAW_LINK_DAYS = 400  # a withdrawal link in an old alert must still work
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=200)
-# A batch claimed by a worker that died is given to another after this long.
-ALERTS_CLAIM_LEASE_SECONDS = env.int("ALERTS_CLAIM_LEASE_SECONDS", default=600)
+# A batch claimed by a worker that died is given to another after this long (a live worker renews its lease
+# every third of it: applications/sweeper.py).
+ALERTS_CLAIM_LEASE_SECONDS = env.int("ALERTS_CLAIM_LEASE_SECONDS", default=30)
 # Deliveries still pending after this long (their task was lost) are dispatched again by the sweep.
-ALERTS_PENDING_GRACE_SECONDS = env.int("ALERTS_PENDING_GRACE_SECONDS", default=300)
+ALERTS_PENDING_GRACE_SECONDS = env.int("ALERTS_PENDING_GRACE_SECONDS", default=60)
+ALERTS_SWEEP_BATCHES = 20  # at most this many such batches a sweep
 ALERTS_MAX_ATTEMPTS = 8
-ALERTS_SWEEP_SECONDS = env.float("ALERTS_SWEEP_SECONDS", default=60)
-# Per hour: subscription and withdrawal-link requests for one address, and from one client.
+# Confirmation and withdrawal-link e-mails still pending after this long (their task was lost) are sent by
+# a worker's sweep.
+ALERTS_OUTBOX_GRACE_SECONDS = env.int("ALERTS_OUTBOX_GRACE_SECONDS", default=30)
+ALERTS_SWEEP_SECONDS = env.float("ALERTS_SWEEP_SECONDS", default=15)
+# Per hour and per purpose (subscribing, asking for a withdrawal link): requests for one mailbox (its address
+# folded: applications/ratelimit.py), for one domain, and from one client.
 ALERTS_RATE_PER_ADDRESS = env.int("ALERTS_RATE_PER_ADDRESS", default=5)
+ALERTS_RATE_PER_DOMAIN = env.int("ALERTS_RATE_PER_DOMAIN", default=200)
 ALERTS_RATE_PER_CLIENT = env.int("ALERTS_RATE_PER_CLIENT", default=30)
+# The subscribe and withdrawal-request forms answer a POST after at least this long, known address or not.
+ALERTS_ANSWER_SECONDS = env.float("ALERTS_ANSWER_SECONDS", default=0.1)
 
 CELERY_BEAT_SCHEDULE = {
     "announce-opened-calls": {
@@ -277,7 +305,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "redact": {"()": "jobboard.logs.RedactingFilter"},
+        "redact": {"()": "jobboard.logs.RedactingFilter"},  # tokens (RedactTokens) and addresses
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {

@@ -1,16 +1,14 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from jobboard.metrics import metrics_view
 from vacancies import views as vacancy_views
 from vacancies.sitemaps import sitemaps
 from vacancies.urls import api_patterns, programme_patterns
 
-from .views import healthz, privacy, robots_txt
+from .views import favicon, healthz, privacy, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -18,7 +16,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("robots.txt", robots_txt, name="robots"),
     # Browsers and tools ask for /favicon.ico whatever the page's <link rel="icon"> says.
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    path("favicon.ico", favicon),
     # An index of one sitemap per section, so no file outgrows the protocol's 50,000 addresses.
     path("sitemap.xml", sitemap_views.index, {"sitemaps": sitemaps}, name="sitemap"),
     path(

@@ -1,13 +1,20 @@
 """Project-level endpoints that belong to no app."""
 
+import threading
+import time
+
 from django.conf import settings
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from programmes.selectors import data_controllers
+
+HEALTH_TIMEOUT = 1.5  # seconds: /healthz answers within 2 s, whatever hangs
+_checks = {}  # the thread of each check: one that hangs is not started again until it ends
 
 
 def _database_state():
@@ -17,6 +24,32 @@ def _database_state():
         return "ok"
     except Exception:  # noqa: BLE001 - any failure means "down" to a health check
         return "error"
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def _states(checks):
+    """Run the checks side by side, each in a thread; a check that has not answered in time is "timeout".
+
+    A server that hangs (SIGSTOP, a full disk) accepts a connection and never answers; a thread stuck on it is
+    left to end by itself, and until it does that dependency is answered "timeout" at once.
+    """
+    results = {}
+
+    def run(name, check):
+        results[name] = check()
+
+    started = []
+    for name, check in checks.items():
+        if (thread := _checks.get(name)) is not None and thread.is_alive():
+            continue
+        thread = _checks[name] = threading.Thread(target=run, args=(name, check), daemon=True)
+        thread.start()
+        started.append(thread)
+    deadline = time.monotonic() + HEALTH_TIMEOUT
+    for thread in started:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return {name: results.get(name, "timeout") for name in checks}
 
 
 def _broker_state():
@@ -33,8 +66,10 @@ def _broker_state():
 
 @never_cache
 def healthz(request):
-    """200 while the database answers (the site can serve pages); the broker state is reported."""
-    database, broker = _database_state(), _broker_state()
+    """200 while the database answers (the site can serve pages), 503 when it fails or does not answer
+    within HEALTH_TIMEOUT; the broker's state is reported. Answers within 2 s."""
+    states = _states({"database": _database_state, "broker": _broker_state})
+    database, broker = states["database"], states["broker"]
     status = 200 if database == "ok" else 503
     return JsonResponse(
         {"status": "ok" if status == 200 else "error", "database": database, "broker": broker}, status=status
@@ -48,6 +83,12 @@ def robots_txt(request):
     # otherwise let "Allow: /" admit everything; RFC 9309's longest match gives the same answer either way.
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /api/", "Allow: /", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and tools ask for whatever a page's <link rel="icon"> says."""
+    # At request time: the hashed name of a collected static file is known only once collectstatic has run.
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def privacy(request):

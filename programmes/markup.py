@@ -13,7 +13,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"scope"}}
 
 def render_markdown(text: str) -> str:
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
-    return mark_safe(
+    return mark_safe(  # noqa: S308 - nh3 has just sanitised it
         nh3.clean(
             html,
             tags=ALLOWED_TAGS,

@@ -113,9 +113,9 @@ def start_worker(settings, smtp_sink, tmp_path):
     env = service_env(settings, EMAIL_URL=f"smtp://127.0.0.1:{smtp_sink.port}")
     workers = []
 
-    def start(name="worker", **overrides):
-        """A worker named `name`; `overrides` change its environment (another broker, say)."""
-        workers.append(Worker(env | overrides, tmp_path / f"{name}.log", name))
+    def start(name="worker", beat=True, **overrides):
+        """A worker named `name`, with beat unless `beat=False`; `overrides` change its environment."""
+        workers.append(Worker(env | overrides, tmp_path / f"{name}.log", name, beat=beat))
         return workers[-1]
 
     yield start

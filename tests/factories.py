@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from applications import tokens
-from applications.models import AlertDelivery, ConsentEvent, Subscriber
+from applications.models import AlertDelivery, ConsentEvent, OutboxMessage, Subscriber
 from programmes.models import ContractTerms, CountryGroup, EligibilityRule, Programme, SelectionStep
 from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
 
@@ -163,6 +163,16 @@ class AlertDeliveryFactory(factory.django.DjangoModelFactory):
 
     subscriber = factory.SubFactory(SubscriberFactory)
     call = factory.SubFactory(CallFactory)
+
+
+class OutboxMessageFactory(factory.django.DjangoModelFactory):
+    """A confirmation e-mail waiting to be sent."""
+
+    class Meta:
+        model = OutboxMessage
+
+    subscriber = factory.SubFactory(SubscriberFactory, status=Subscriber.Status.PENDING, confirmed_at=None)
+    kind = OutboxMessage.Kind.CONFIRM
 
 
 class StaffUserFactory(factory.django.DjangoModelFactory):

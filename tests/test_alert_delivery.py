@@ -182,7 +182,7 @@ def test_deliveries_held_by_a_dead_worker_are_sent_once_its_lease_ends(smtp_sink
     addresses = followers(call, 5)
     deliveries_create(call_id=call.pk)
     [batch] = pending_batches(call_id=call.pk)
-    delivery._claim(batch, "worker-that-died")  # claimed, then killed before sending anything
+    delivery._claim(AlertDelivery, batch, "worker-that-died")  # claimed, then killed before sending anything
 
     assert deliveries_sweep() == []  # lease still running: nobody else may take them
     assert smtp_sink.recipients() == []

@@ -75,6 +75,22 @@ def test_the_feed_links_back_to_the_list_and_to_itself_with_the_same_filters(cli
     assert entry_link.startswith("http://testserver/fr/vacancies/")
 
 
+def test_staff_text_in_the_feed_is_text_a_feed_reader_shows_not_html_it_runs(client):
+    VacancyFactory(summary='Apply <script>alert(1)</script> <img src=x onerror=alert(2)> & "soon"')
+
+    root = ET.fromstring(client.get("/en/vacancies/feed/").content)
+    [entry] = root.iterfind("atom:entry", ATOM)
+    summary = entry.find("atom:summary", ATOM)
+
+    # What a reader renders as HTML: the text, escaped; no element of the staff's making.
+    assert summary.get("type") == "html"
+    assert "<script" not in summary.text and "<img" not in summary.text
+    assert summary.text.startswith(
+        "Apply &lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(2)&gt; "
+        "&amp; &quot;soon&quot;<br><br>"
+    )
+
+
 def test_the_list_page_links_to_the_feed_of_its_current_filters(client, catalogue):
     html = client.get("/en/vacancies/", {"programme": "jpo", "country": "BJ", "page": "1"}).text
 

@@ -175,3 +175,24 @@ def test_a_new_release_never_serves_pages_cached_by_the_one_before(client, setti
 
     assert "Water and sanitation engineer" in client.get(LIST).text
     caching.release.cache_clear()
+
+
+def cache_entries():
+    store = cache._cache  # local memory: a dict; Redis: a client of the test's own database
+    return len(store) if isinstance(store, dict) else store.get_client(None).dbsize()
+
+
+def test_query_parameters_no_page_reads_do_not_grow_the_cache(client):
+    VacancyFactory(title="Data analyst")
+    for url in ("/en/vacancies/?q=analyst", "/api/v1/vacancies/?q=analyst"):
+        client.get(url)
+    entries = cache_entries()
+
+    for i in range(20):
+        page = client.get(f"/en/vacancies/?q=analyst&utm_source=mail{i}&fbclid={i}")
+        api = client.get(f"/api/v1/vacancies/?utm_x={i}&q=analyst")
+        assert page.status_code == api.status_code == 200
+
+    assert cache_entries() == entries
+    assert "utm_source" not in page.text and "fbclid" not in page.text  # links carry the known filters only
+    assert "analyst" in page.text

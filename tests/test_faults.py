@@ -19,7 +19,7 @@ from applications.delivery import deliveries_create, deliveries_send, pending_ba
 from applications.models import AlertDelivery, Subscriber
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
 from tests.smtp_sink import free_port
-from tests.workers import manage
+from tests.workers import PRODUCTION_TIMINGS, manage
 from vacancies import services as catalogue
 from vacancies.models import PublicationStatus
 
@@ -254,3 +254,93 @@ def test_a_database_restart_during_a_fan_out_loses_and_repeats_nothing(
     ]
     time.sleep(3)
     assert exactly_once(smtp_sink, addresses) == (True, {})
+
+
+def test_confirmation_and_withdrawal_mail_asked_for_with_the_broker_down_arrive_once_it_is_back(
+    private_redis, start_worker, smtp_sink, jpo, settings
+):
+    Subscriber.objects.create(email="known@example.org", language="en", status="confirmed")
+    # A web process of the site asks for both while its broker (not started yet) is down.
+    ask = (
+        "from applications import services; from programmes.models import Programme; "
+        "services.subscription_request(email='new@example.org', programmes=Programme.objects.all(), "
+        "language='en'); services.withdrawal_link_request(email='known@example.org')"
+    )
+    asked = manage(settings, "shell", "-c", ask, REDIS_URL=private_redis.url)
+    assert asked.returncode == 0, asked.stderr
+    assert "Broker unavailable" in asked.stderr
+
+    private_redis.start()
+    worker = start_worker(beat=False, REDIS_URL=private_redis.url)  # its own sweep, no beat
+
+    assert smtp_sink.wait_for(lambda: len(smtp_sink.messages) >= 2, timeout=60), worker.log()[-2000:]
+    time.sleep(2)
+    assert sorted(smtp_sink.recipients()) == ["known@example.org", "new@example.org"]
+
+
+def test_a_killed_worker_is_taken_over_without_beat_and_every_mail_goes_once(start_worker, smtp_sink, jpo):
+    """Alerts to 2,000 and 100 confirmation e-mails; the worker is killed mid fan-out; beat never runs."""
+    from applications.services import subscription_request
+
+    addresses = followers(jpo, 2000)
+    newcomers = [f"newcomer{i}@example.org" for i in range(100)]
+    first = start_worker("first", beat=False, **PRODUCTION_TIMINGS)
+    catalogue.call_publish(call=draft_call(jpo))
+    for address in newcomers:
+        subscription_request(email=address, programmes=[jpo], language="en")
+
+    assert smtp_sink.wait_for(lambda: len(smtp_sink.messages) >= 400, timeout=120), first.log()[-2000:]
+    first.kill()
+    assert len(smtp_sink.messages) < 2100, "everything was sent before the kill: nothing was tested"
+    restarted = time.monotonic()
+    second = start_worker("restarted", beat=False, **PRODUCTION_TIMINGS)
+
+    everyone = {*addresses, *newcomers}
+    assert smtp_sink.wait_for(lambda: set(smtp_sink.recipients()) == everyone, timeout=90), second.log()[
+        -3000:
+    ]
+    assert time.monotonic() - restarted < 90
+    time.sleep(3)  # a duplicate, if any were coming, would arrive now
+    assert exactly_once(smtp_sink, [*addresses, *newcomers]) == (True, {})
+    assert "beat" not in second.log().lower().replace("heartbeat", "")
+
+
+HEALTHZ = """
+import json, time
+from django.test import Client
+start = time.monotonic()
+response = Client().get("/healthz", HTTP_HOST="localhost")
+print(json.dumps([response.status_code, time.monotonic() - start, response.json()]))
+"""
+
+
+def cluster_processes(server):
+    """The postmaster of a private cluster and its children (by pid: nothing else is signalled)."""
+    postmaster = int((server.data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(postmaster)], capture_output=True, text=True)
+    return [postmaster, *map(int, children.stdout.split())]
+
+
+def test_healthz_answers_503_within_two_seconds_while_the_database_hangs(private_postgres, settings):
+    import json
+    import os
+
+    def healthz():
+        done = manage(settings, "shell", "-c", HEALTHZ, DATABASE_URL=private_postgres.url)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+    status, _seconds, body = healthz()
+    assert status == 200 and body["database"] == "ok"
+
+    hung = cluster_processes(private_postgres)
+    for pid in hung:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        status, seconds, body = healthz()
+    finally:
+        for pid in hung:
+            os.kill(pid, signal.SIGCONT)
+
+    assert status == 503 and body["database"] == "timeout"
+    assert seconds < 2

@@ -107,6 +107,6 @@ def test_json_logs_hold_no_address_and_no_personal_link():
 
     line = json.loads(JsonFormatter().format(record))
 
-    assert line["message"] == "Not Found: /en/alerts/confirm/[token]/ (from [email])"
+    assert line["message"] == "Not Found: /en/alerts/confirm/…/ (from [email])"
     assert line["level"] == "WARNING" and line["logger"] == "django.request" and line["status"] == 404
     assert "someone" not in json.dumps(line) and "AbC123" not in json.dumps(line)

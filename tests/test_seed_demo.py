@@ -149,15 +149,15 @@ def test_the_jpo_rules_are_those_of_the_source(seeded):
         rule.code: (rule.kind, rule.parameters, rule.applies_to.slug if rule.applies_to else None)
         for rule in EligibilityRule.objects.filter(programme__slug="jpo")
     }
-    Kind = EligibilityRule.Kind
+    kind = EligibilityRule.Kind
 
     assert rules == {
-        "nationality": (Kind.NATIONALITY, {"groups": ["belgium", "jpo-partner-countries"]}, None),
-        "education": (Kind.MIN_EDUCATION, {"level": "master"}, "belgium"),
-        "experience": (Kind.MIN_EXPERIENCE, {"years": 2}, "belgium"),
-        "age": (Kind.MAX_AGE, {"years": 32}, "belgium"),
-        "languages": (Kind.LANGUAGES, {"scale": "very-good", "languages": ["en", "fr"]}, None),
-        "partner-posts": (Kind.PER_POST, {}, "jpo-partner-countries"),
+        "nationality": (kind.NATIONALITY, {"groups": ["belgium", "jpo-partner-countries"]}, None),
+        "education": (kind.MIN_EDUCATION, {"level": "master"}, "belgium"),
+        "experience": (kind.MIN_EXPERIENCE, {"years": 2}, "belgium"),
+        "age": (kind.MAX_AGE, {"years": 32}, "belgium"),
+        "languages": (kind.LANGUAGES, {"scale": "very-good", "languages": ["en", "fr"]}, None),
+        "partner-posts": (kind.PER_POST, {}, "jpo-partner-countries"),
     }
 
 

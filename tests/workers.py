@@ -23,10 +23,20 @@ def service_env(settings, **overrides):
         "DJANGO_SECRET_KEY": settings.SECRET_KEY,
         "SITE_URL": "http://testserver",
         "ALERTS_BATCH_SIZE": "50",
-        "ALERTS_CLAIM_LEASE_SECONDS": "8",  # long enough for a batch on a loaded machine
+        "ALERTS_CLAIM_LEASE_SECONDS": "8",  # renewed every third of it while the worker lives
         "ALERTS_PENDING_GRACE_SECONDS": "2",
+        "ALERTS_OUTBOX_GRACE_SECONDS": "2",
         "ALERTS_SWEEP_SECONDS": "1",
     } | overrides
+
+
+# The recovery timings of production (settings.py's defaults), for the tests that measure them.
+PRODUCTION_TIMINGS = {
+    "ALERTS_CLAIM_LEASE_SECONDS": "30",
+    "ALERTS_PENDING_GRACE_SECONDS": "60",
+    "ALERTS_OUTBOX_GRACE_SECONDS": "30",
+    "ALERTS_SWEEP_SECONDS": "15",
+}
 
 
 def manage(settings, *args, **overrides):
@@ -55,12 +65,14 @@ def compose_worker_options():
 
 
 class Worker:
-    """`celery worker -B` in its own process group, so a test can SIGKILL all of it at once."""
+    """`celery worker -B` (or without beat: `beat=False`) in its own process group, so a test can SIGKILL all
+    of it at once."""
 
-    def __init__(self, env, log_path, name):
+    def __init__(self, env, log_path, name, beat=True):
         self.log_path = log_path
+        with_beat = ["-B", "-s", str(log_path) + ".beat"] if beat else []
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", "-B", "-s", str(log_path) + ".beat",
+            [sys.executable, "-m", "celery", "-A", "jobboard", "worker", *with_beat,
              "-n", f"{name}@%h", *compose_worker_options(), "--without-mingle", "--without-gossip",
              "-l", "info"],
             cwd=ROOT, env=env, stdout=log_path.open("w"), stderr=subprocess.STDOUT, start_new_session=True,

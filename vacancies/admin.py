@@ -51,7 +51,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "acronym", "kind", "website"]
     list_filter = ["kind"]
-    search_fields = ["name", "acronym", "slug"]
+    search_fields = ["name", "acronym", "other_names", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
 
 

@@ -20,6 +20,7 @@ import time
 from functools import lru_cache, wraps
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlencode
 
 import redis
 from django.apps import apps
@@ -28,7 +29,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -159,6 +160,19 @@ def cached(name, parts, compute):
     return value
 
 
+def _known_parameters_only(request):
+    """Drop query parameters no page reads (`?utm_source=...`, junk) before the page is rendered or looked
+    up: each would otherwise be another cache entry of the same page, without bound."""
+    from .filters import VacancyFilter
+
+    known = {*VacancyFilter.base_filters, "page", "facets"}
+    kept = [(name, value) for name, values in request.GET.lists() if name in known for value in values]
+    if len(kept) != sum(len(values) for _name, values in request.GET.lists()):
+        query = urlencode(kept)
+        request.GET = QueryDict(query)
+        request.META["QUERY_STRING"] = query
+
+
 def cached_page(view):
     """Serve a public page from the cache: anonymous GETs only, the whole response, per URL and language.
 
@@ -172,6 +186,7 @@ def cached_page(view):
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return view(request, *args, **kwargs)
+        _known_parameters_only(request)
         # The absolute URL: pages contain absolute links built from the host and scheme.
         key = f"catalogue:{release()}:page:{get_language()}:{_digest(request.build_absolute_uri())}"
         current, entry = _lookup(key)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from . import selectors
@@ -49,6 +50,7 @@ class VacancyFeed(Feed):
         return f"{vacancy.title} — {where}"
 
     def item_description(self, vacancy):
+        # Plain text, escaped: pages escape it, and Atom carries it as type="html", which readers render.
         # Dates, not "closes in 5 days": a feed reader keeps an entry for weeks.
         summary = vacancy.summary
         if vacancy.is_example:
@@ -60,7 +62,7 @@ class VacancyFeed(Feed):
             lines.append(_("Deadline: %(when)s") % {"when": deadline(vacancy)})
         else:
             lines.append(closing_phrase(vacancy))  # cancelled on a date, or rolling
-        return "\n\n".join(lines)
+        return "<br><br>".join(escape(line) for line in lines)
 
     def item_pubdate(self, vacancy):
         return vacancy.published_at

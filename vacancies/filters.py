@@ -1,11 +1,6 @@
 """The catalogue's filters, shared by the list page, the Atom feed and the JSON API."""
 
-import operator
-from functools import reduce
-
 import django_filters
-from django.contrib.postgres.search import SearchQuery
-from django.db import connection
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -14,11 +9,9 @@ from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
 from programmes.models import Programme
-from programmes.translation import columns, localized
+from programmes.translation import localized
 
 from .models import WINDOW_END, Organisation, Vacancy, VacancyQuerySet
-
-SEARCH_CONFIGS = ("dutch", "french", "english")
 
 
 class VacancyFilter(django_filters.FilterSet):
@@ -55,7 +48,12 @@ class VacancyFilter(django_filters.FilterSet):
         label=_("Status"),
     )
     sort = django_filters.ChoiceFilter(
-        choices=[("closing", _("Closing date")), ("newest", _("Newest")), ("title", _("Title"))],
+        choices=[
+            ("relevance", _("Relevance")),
+            ("closing", _("Closing date")),
+            ("newest", _("Newest")),
+            ("title", _("Title")),
+        ],
         method="filter_sort",
         empty_label=None,
         label=_("Sort by"),
@@ -69,37 +67,15 @@ class VacancyFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
-        # Defaults of the contract: open vacancies, soonest closing first.
-        for name, default in (("status", "open"), ("sort", "closing")):
+        # Defaults of the contract: open vacancies, soonest closing first; best matches first for a search.
+        searching = bool((data.get("q") or "").strip())
+        for name, default in (("status", "open"), ("sort", "relevance" if searching else "closing")):
             if not data.get(name):
                 data[name] = default
         super().__init__(data, *args, **kwargs)
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        if connection.vendor == "postgresql":
-            query = None
-            for config in SEARCH_CONFIGS:
-                part = SearchQuery(value, config=config, search_type="websearch")
-                query = part if query is None else query | part
-            return queryset.filter(search_vector=query)
-        # SQLite (the embedded setup): every word must appear somewhere.
-        for word in value.split():
-            in_any_language = [
-                Q(**{f"{column}__icontains": word})
-                for name in ("title", "summary", "description")
-                for column in columns(name)
-            ]
-            queryset = queryset.filter(
-                reduce(operator.or_, in_any_language)
-                | Q(reference__icontains=word)
-                | Q(city__icontains=word)
-                | Q(organisation__name__icontains=word)
-                | Q(organisation__acronym__icontains=word)
-            )
-        return queryset
+        return queryset.search(value)
 
     def filter_status(self, queryset, name, value):
         now = timezone.now()
@@ -112,6 +88,8 @@ class VacancyFilter(django_filters.FilterSet):
         return queryset
 
     def filter_sort(self, queryset, name, value):
+        if value == "relevance" and (self.form.cleaned_data.get("q") or "").strip():
+            return queryset.order_by(F("rank").desc(), "window_closes", localized("title"), "pk")
         if value == "newest":
             return queryset.order_by(F("published_at").desc(nulls_last=True), "pk")
         if value == "title":

@@ -133,6 +133,11 @@ class Organisation(models.Model):
     slug = models.SlugField(unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     website = models.URLField(_("website"), blank=True)
+    other_names = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_("Its names and acronyms in other languages (OTAN, NAVO), so that search finds them."),
+    )
     # The name is the organisation's own, in one language: pages in another mark it with lang (WCAG 3.1.2).
     name_language = models.CharField(
         _("language of the name"),
@@ -285,6 +290,12 @@ class VacancyQuerySet(PublishableQuerySet):
     def upcoming(self, now=None):
         now = now or timezone.now()
         return self.public().with_state(now).filter(self.upcoming_q(now))
+
+    def search(self, terms):
+        """The vacancies that match `terms`, annotated with `rank` (vacancies.search: both databases)."""
+        from .search import search
+
+        return search(self, terms)
 
     def by_closing(self):
         # Rolling vacancies (no closing time) come last: their window closes at WINDOW_END.

@@ -29,6 +29,7 @@ DATETIME = {"type": "string", "format": "date-time"}
 DATE = {"type": "string", "format": "date"}
 STATUS = ["open", "upcoming", "closed", "all"]
 OUTCOMES = ["met", "not-met", "later", "depends"]
+SORTS = ["relevance", "closing", "newest", "title"]  # relevance: the default with search terms
 LIST_PARAMETERS = [
     {
         "name": "q",
@@ -62,7 +63,7 @@ LIST_PARAMETERS = [
         "description": "ISO 3166 alpha-2 codes of the duty station's country.",
     },
     {"name": "status", "in": "query", "schema": {"type": "string", "enum": STATUS, "default": "open"}},
-    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": ["closing", "newest", "title"]}},
+    {"name": "sort", "in": "query", "schema": {"type": "string", "enum": SORTS}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
 ]
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": r"^[-\w]+$"}}
@@ -252,7 +253,7 @@ def document():
                         "experience_years": {"type": "number", "minimum": 0, "maximum": 60},
                         "languages": {
                             "type": "object",
-                            "properties": {code: level_or_yes for code in LANGUAGES},
+                            "properties": dict.fromkeys(LANGUAGES, level_or_yes),
                             "additionalProperties": False,
                             "description": 'NATO levels for a programme on that scale ({"en": 5, "fr": 2}); '
                             'true/false (a very good knowledge) for JPO ({"en": true, "fr": true}).',

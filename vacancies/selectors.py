@@ -16,7 +16,7 @@ from programmes import eligibility
 from programmes.models import CountryGroup, Programme
 from programmes.translation import columns, shown_in
 
-from . import caching
+from . import caching, search
 from .filters import VacancyFilter
 from .models import Call, Organisation, PublicationStatus, Vacancy, VacancyQuerySet
 
@@ -356,6 +356,21 @@ def open_posts_reserved_for(*, programme, nationality):
         .select_related("organisation")
         .by_closing()
     )
+
+
+def search_suggestion(*, terms) -> str:
+    """The search, each unknown word replaced by the catalogue's nearest word, or "" (vacancies.search).
+
+    The catalogue's vocabulary is cached until the catalogue changes: it is read only for a search that
+    found nothing."""
+    words = caching.cached(
+        "vocabulary",
+        "",
+        lambda: search.vocabulary(
+            Vacancy.objects.public(), Organisation.objects.all(), Programme.objects.all()
+        ),
+    )
+    return search.suggestion(terms, words)
 
 
 # --- what needs staff's attention: the dashboard, and the admin filters its links open -------------------

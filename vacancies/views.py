@@ -47,6 +47,10 @@ def vacancy_list(request):
     query = request.GET.copy()
     query.pop("page", None)
     show_all = request.GET.get("facets") == "all"
+    terms = (filterset.form.cleaned_data.get("q") or "").strip() if filterset.is_valid() else ""
+    suggestion = None
+    if terms and not result.page.object_list and (suggested := selectors.search_suggestion(terms=terms)):
+        suggestion = {"terms": suggested, "url": _list_url(query, q=suggested)}
     return render(
         request,
         "vacancies/vacancy_list.html",
@@ -61,6 +65,7 @@ def vacancy_list(request):
             "chosen_status": filterset.form.cleaned_data.get("status") or "open",
             "filter_removals": _filter_removals(query, filterset, facets),
             "all_statuses_url": _list_url(query, status="all"),
+            "suggestion": suggestion,
         },
         status=status,
     )

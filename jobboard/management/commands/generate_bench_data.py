@@ -267,7 +267,7 @@ class BenchData:
         Vacancy.objects.bulk_create([self.vacancy(i) for i in indexes])
 
     def vacancy(self, i):
-        rng = random.Random(f"vacancy-{i}")
+        rng = random.Random(f"vacancy-{i}")  # noqa: S311 - repeatable test data, not secrets
         programme = rng.choices(list(PROGRAMMES), weights=[p[0] for p in PROGRAMMES.values()])[0]
         _share, in_calls, languages = PROGRAMMES[programme]
         language = rng.choices(list(languages), weights=list(languages.values()))[0]
@@ -361,7 +361,7 @@ class BenchData:
         subscribers = Subscriber.objects.bulk_create(
             Subscriber(
                 email=subscriber_email(i),
-                language=random.Random(f"subscriber-{i}").choices(LANGUAGES, weights=(55, 35, 10))[0],
+                language=random.Random(f"subscriber-{i}").choices(LANGUAGES, weights=(55, 35, 10))[0],  # noqa: S311
                 status=Subscriber.Status.CONFIRMED,
                 confirmed_at=self.now,
             )
