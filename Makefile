@@ -7,7 +7,7 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test superuser screenshots lint format bench clean
+.PHONY: install run test superuser screenshots lighthouse lighthouse-install lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,20 @@ test: catalogues
 # a free loopback port, a throwaway seeded SQLite database in var/, Debian's chromium. LANGUAGES=nl fr en for more.
 screenshots: catalogues
 	$(BIN)/python -m tests.browser.screenshots $(LANGUAGES)
+
+# Lighthouse (npm's `lighthouse`, into var/lighthouse/) with Debian's chromium (CHROME_PATH): home, list, detail,
+# checker and alerts pages, phone and desktop, against a seeded test server. Fails below 95 on accessibility,
+# best practices or SEO; performance is reported (var/lighthouse/scores.json). `make test` runs four of these
+# pages whenever Lighthouse is installed.
+LIGHTHOUSE_VERSION ?= 13
+lighthouse-install:
+	test -x var/lighthouse/node_modules/.bin/lighthouse || \
+		npm install --prefix var/lighthouse --no-audit --no-fund --loglevel=error lighthouse@$(LIGHTHOUSE_VERSION)
+
+lighthouse: catalogues lighthouse-install
+	LIGHTHOUSE_ALL=1 DJANGO_SECRET_KEY=test-only-not-secret CHROME_PATH=/usr/bin/chromium \
+		$(BIN)/python -m pytest -q -s tests/browser/test_lighthouse.py
+	@cat var/lighthouse/scores.json
 
 # Benchmarks on PostgreSQL and Redis (docs/performance.md): pages at 1,000 and 100,000 vacancies under wrk against
 # gunicorn, and the alert fan-out to 100,000 subscribers, each against a floor measured in the same run. Makes its

@@ -13,6 +13,9 @@ class JobboardAdminSite(admin.AdminSite):
     site_title = _("jobboard staff")
     index_title = _("Calls, vacancies and alerts")
     index_template = "admin/jobboard_index.html"
+    # The change lists need the width at 1280 px (state, dates and programme in view); the breadcrumbs and
+    # the index lead everywhere the sidebar did.
+    enable_nav_sidebar = False
 
     def get_urls(self):
         return [
@@ -23,6 +26,7 @@ class JobboardAdminSite(admin.AdminSite):
         context = {
             **self.each_context(request),
             "title": _("Dashboard"),
+            "attention": dashboard.needs_attention(),
             "calls": dashboard.calls_overview(),
             "subscribers": dashboard.subscribers_per_programme(),
             "vacancies": dashboard.vacancies_per_programme(),

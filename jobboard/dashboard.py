@@ -6,11 +6,46 @@ Counts only: no address or other personal data reaches the dashboard.
 from collections import defaultdict
 
 from django.db.models import Count, F, Prefetch, Q
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from applications.models import AlertDelivery, Subscriber
 from programmes.models import Programme
 from programmes.translation import localized
+from vacancies import selectors
 from vacancies.models import Call, PublicationStatus, Vacancy
+
+
+def needs_attention():
+    """What staff should look at, each with how many and a link to the change list that shows them."""
+
+    def changelist(model, **filters):
+        return f"{reverse(f'admin:vacancies_{model}_changelist')}?{urlencode(filters)}"
+
+    draft = PublicationStatus.DRAFT
+    return [
+        {
+            "label": _("Draft calls waiting for a Publisher"),
+            "count": Call.objects.filter(status=draft).count(),
+            "url": changelist("call", status__exact=draft),
+        },
+        {
+            "label": _("Draft vacancies waiting for a Publisher"),
+            "count": Vacancy.objects.filter(status=draft).count(),
+            "url": changelist("vacancy", status__exact=draft),
+        },
+        {
+            "label": _("Open vacancies without an apply link (candidates rely on the instructions)"),
+            "count": selectors.without_apply_link(selectors.open_vacancies()).count(),
+            "url": changelist("vacancy", state="open", apply_link="no"),
+        },
+        {
+            "label": _("Calls opening in the next %(days)d days") % {"days": selectors.SOON_DAYS},
+            "count": selectors.calls_opening_soon().count(),
+            "url": changelist("call", opens="soon"),
+        },
+    ]
 
 
 def _bars(rows, key):

@@ -4,6 +4,7 @@ The defaults are the embedded setup of `make run`: SQLite, tasks run eagerly, e-
 Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SITE_URL and DJANGO_SECRET_KEY.
 """
 
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
@@ -65,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for public pages, feeds and API answers; none for responses with a CSRF token or for staff (BREACH)
+    "jobboard.middleware.CompressionMiddleware",
+    "jobboard.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -273,11 +277,56 @@ CELERY_BEAT_SCHEDULE = {
 VACANCIES_PAGE_SIZE = env.int("VACANCIES_PAGE_SIZE", default=20)
 API_PAGE_SIZE = env.int("API_PAGE_SIZE", default=50)
 
+# --- operations: errors, metrics, logs --------------------------------------------------------------------
+
+# Errors go to Sentry when SENTRY_DSN is set (no personal data: send_default_pii stays off); otherwise
+# ADMINS ("Name <address>, ..." in the environment) get a mail for each server error.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+ADMINS = [tuple(reversed(parseaddr(entry))) for entry in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=RELEASE or None,
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
+# /metrics (Prometheus): "Authorization: Bearer <METRICS_TOKEN>", or signed-in staff (empty: staff only).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+
+# Logs: one JSON object a line in production (LOG_FORMAT=json, the default when DEBUG is off), plain text
+# under `make run`. Either way addresses and personal-link tokens are masked (jobboard.logs).
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_tokens": {"()": "jobboard.logs.RedactTokens"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "filters": {
+        "redact": {"()": "jobboard.logs.RedactingFilter"},  # tokens (RedactTokens) and addresses
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "jobboard.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact"]},
+        # Without Sentry: a mail to ADMINS for each error (Django's, without the request's data in it).
+        "mail_admins": {
+            "class": "jobboard.logs.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact"],
+            "include_html": False,
+        },
+    },
+    # Errors of every logger (requests, alert workers) reach Sentry through its logging integration, or
+    # ADMINS through mail_admins; "django" loses its own mail handler so that nothing is mailed twice.
+    "root": {
+        "handlers": ["console"] if SENTRY_DSN else ["console", "mail_admins"],
+        "level": env.str("LOG_LEVEL", default="INFO"),
+    },
+    "loggers": {"django.db.backends": {"level": "INFO"}, "django": {"handlers": [], "level": "INFO"}},
 }

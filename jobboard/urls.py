@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from jobboard.metrics import metrics_view
 from vacancies import views as vacancy_views
 from vacancies.sitemaps import sitemaps
 from vacancies.urls import api_patterns, programme_patterns
@@ -11,6 +12,8 @@ from .views import favicon, healthz, privacy, robots_txt
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Prometheus metrics: a bearer token (METRICS_TOKEN) or a staff session, never public.
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", robots_txt, name="robots"),
     # Browsers and tools ask for /favicon.ico whatever the page's <link rel="icon"> says.
     path("favicon.ico", favicon),

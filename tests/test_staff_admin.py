@@ -1,5 +1,6 @@
 """Staff publish through the admin: roles, the publication workflow, preview, history and the dashboard."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -7,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from programmes.markup import render_markdown
@@ -51,10 +52,15 @@ def draft_call(**kwargs):
     return call
 
 
-def run_action(client, model, action, objects):
+def run_action(client, model, action, objects, confirmed=True):
+    """A change-list action; `confirmed`: as if staff confirmed on the page Close and Cancel show first."""
     return client.post(
         reverse(f"admin:vacancies_{model}_changelist"),
-        {"action": action, "_selected_action": [o.pk for o in objects]},
+        {
+            "action": action,
+            "_selected_action": [o.pk for o in objects],
+            **({"post": "yes"} if confirmed else {}),
+        },
         follow=True,
         **ENGLISH,
     )
@@ -291,3 +297,93 @@ def test_every_admin_page_and_action_answers_without_a_server_error(client):
                 < 500
             )
         client.logout()
+
+
+def test_cancelling_a_call_from_its_page_first_says_what_will_happen(publisher):
+    call = draft_call()
+    VacancyFactory(programme=call.programme, call=call, status=DRAFT, title="JPO Water Engineer")
+    run_action(publisher, "call", "publish", [call])
+    Call.objects.filter(pk=call.pk).update(opened_notified_at=timezone.now())  # as the fan-out marks it
+    page = publisher.get(reverse("admin:vacancies_call_change", args=[call.pk]), **ENGLISH)
+    assert "Cancel call" in page.text and "Publish call" not in page.text  # published already
+    cancel = reverse("admin:vacancies_call_step", args=[call.pk, "cancel"])
+
+    confirmation = publisher.get(cancel, **ENGLISH)
+
+    assert confirmation.status_code == 200 and "Cancel this call?" in confirmation.text
+    assert "its 2 vacancies still taking or awaiting applications are shown as cancelled" in confirmation.text
+    assert "(2 of them visible to candidates)" in confirmation.text
+    assert "Subscribers were alerted when the call opened" in confirmation.text
+    assert Call.objects.get(pk=call.pk).status == "published"  # asking changed nothing
+
+    publisher.post(cancel)
+
+    assert Call.objects.get(pk=call.pk).status == "cancelled"
+
+
+def test_closing_a_call_that_has_not_opened_says_its_subscribers_will_not_be_alerted(publisher):
+    call = draft_call(opens_at=timezone.now() + dt.timedelta(days=3))
+    run_action(publisher, "call", "publish", [call])
+
+    confirmation = publisher.get(reverse("admin:vacancies_call_step", args=[call.pk, "close"]), **ENGLISH)
+
+    assert "Close this call now?" in confirmation.text
+    assert "1 vacancy still taking or awaiting applications closes with the call" in confirmation.text
+    assert "its subscribers will not be alerted about it" in confirmation.text
+
+
+def test_closing_selected_vacancies_asks_first_and_acts_only_once_confirmed(publisher):
+    vacancies = [VacancyFactory(), VacancyFactory()]
+
+    asked = run_action(publisher, "vacancy", "close", vacancies, confirmed=False)
+
+    assert "Close these 2 vacancies now?" in asked.text
+    assert asked.text.count("Applications end now") == 2
+    assert Vacancy.objects.open().count() == 2
+
+    run_action(publisher, "vacancy", "close", vacancies)
+
+    assert Vacancy.objects.open().count() == 0
+
+
+def test_the_change_page_shows_the_state_and_only_the_steps_that_change_something(publisher):
+    draft = VacancyFactory(status=DRAFT)
+    closed = VacancyFactory(closed=True)
+
+    draft_page = publisher.get(reverse("admin:vacancies_vacancy_change", args=[draft.pk]), **ENGLISH).text
+    closed_page = publisher.get(reverse("admin:vacancies_vacancy_change", args=[closed.pk]), **ENGLISH).text
+
+    assert "Draft: candidates do not see it" in draft_page
+    assert "Publish vacancy" in draft_page and "Close vacancy now" not in draft_page
+    assert "Published, closed since" in closed_page
+    assert "Publish vacancy" not in closed_page and "Close vacancy now" not in closed_page
+    assert "Cancel vacancy" in closed_page and "Duplicate vacancy" in closed_page
+
+
+def test_the_dashboard_links_to_what_needs_attention(publisher):
+    now = timezone.now()
+    programme = ProgrammeFactory()
+    waiting = CallFactory(programme=programme, status=DRAFT, opens_at=now + dt.timedelta(days=3))
+    CallFactory(programme=programme, opens_at=now + dt.timedelta(days=10))  # not within 7 days
+    instructions_only = VacancyFactory(
+        apply_url="", apply_instructions_nl="Stuur je cv naar jobs@embassy.example.org.", title="By e-mail"
+    )
+    VacancyFactory(apply_url="", apply_instructions_nl="Mail jobs@example.org.", closed=True)  # not open
+    VacancyFactory()  # open, with an apply link
+
+    html = publisher.get(reverse("admin:dashboard"), **ENGLISH).text
+
+    attention = html.split("Needs attention")[1].split("</ul>")[0]
+    links = {
+        label: url.replace("&amp;", "&")
+        for url, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', attention)
+    }
+    drafts = publisher.get(links["Draft calls waiting for a Publisher"], **ENGLISH)
+    assert list(drafts.context["cl"].result_list) == [waiting]
+    soon = publisher.get(links["Calls opening in the next 7 days"], **ENGLISH)
+    assert list(soon.context["cl"].result_list) == [waiting]
+    no_link = publisher.get(
+        links["Open vacancies without an apply link (candidates rely on the instructions)"], **ENGLISH
+    )
+    assert list(no_link.context["cl"].result_list) == [instructions_only]
+    assert "Draft vacancies waiting for a Publisher" not in links  # none: a count without a link

@@ -9,6 +9,8 @@ from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
@@ -18,13 +20,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from translated_fields.admin import TranslatedFieldAdmin
 
 from programmes.translation import columns
 
-from . import services
+from . import selectors, services
 from .jsonld import job_posting
 from .models import (
     Call,
@@ -134,11 +137,50 @@ class VacancyForm(DatesForm):
         return cleaned
 
 
+# --- filters the dashboard's "needs attention" links open ------------------------------------------------
+
+
+class VacancyStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("taking applications")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Open now"))]
+
+    def queryset(self, request, queryset):
+        return selectors.open_vacancies(queryset) if self.value() == "open" else queryset
+
+
+class ApplyLinkFilter(admin.SimpleListFilter):
+    title = gettext_lazy("apply link")
+    parameter_name = "apply_link"
+
+    def lookups(self, request, model_admin):
+        return [("no", _("No apply link (instructions only)"))]
+
+    def queryset(self, request, queryset):
+        return selectors.without_apply_link(queryset) if self.value() == "no" else queryset
+
+
+class OpensSoonFilter(admin.SimpleListFilter):
+    title = gettext_lazy("opening")
+    parameter_name = "opens"
+
+    def lookups(self, request, model_admin):
+        return [("soon", _("In the next %(days)d days") % {"days": selectors.SOON_DAYS})]
+
+    def queryset(self, request, queryset):
+        return selectors.calls_opening_soon(queryset) if self.value() == "soon" else queryset
+
+
 def _workflow_action(step, permission, description):
     @admin.action(permissions=[permission], description=description)
     def action(modeladmin, request, queryset):
+        if step in modeladmin.CONFIRMED_STEPS and request.POST.get("post") != "yes":
+            return modeladmin.confirm_step(request, step, list(queryset), from_changelist=True)
         for obj in queryset:
             modeladmin.run_step(request, obj, step)
+        return None
 
     action.__name__ = step
     return action
@@ -155,6 +197,8 @@ class WorkflowAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
     # step name: (service, what the history and the message say was done); duplicating needs the add
     # permission, every other step the publish permission.
     steps = {}
+    # Steps that ask first, on a page that says what they will do (services.step_effects).
+    CONFIRMED_STEPS = ("close", "cancel")
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name in DatesForm.DATE_FIELDS:
@@ -223,10 +267,12 @@ class WorkflowAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
         self.message_user(request, f"{obj}: {done}", messages.SUCCESS)
         return result
 
-    publish = _workflow_action("publish", "publish", gettext_lazy("Publish selected"))
-    close = _workflow_action("close", "publish", gettext_lazy("Close selected now"))
-    cancel = _workflow_action("cancel", "publish", gettext_lazy("Cancel selected"))
-    duplicate = _workflow_action("duplicate", "add", gettext_lazy("Duplicate selected as drafts"))
+    publish = _workflow_action("publish", "publish", gettext_lazy("Publish selected %(verbose_name_plural)s"))
+    close = _workflow_action("close", "publish", gettext_lazy("Close selected %(verbose_name_plural)s now…"))
+    cancel = _workflow_action("cancel", "publish", gettext_lazy("Cancel selected %(verbose_name_plural)s…"))
+    duplicate = _workflow_action(
+        "duplicate", "add", gettext_lazy("Duplicate selected %(verbose_name_plural)s as drafts")
+    )
     actions = ["publish", "close", "cancel", "duplicate"]
 
     def get_urls(self):
@@ -241,38 +287,122 @@ class WorkflowAdmin(TranslatedFieldAdmin, admin.ModelAdmin):
         ] + super().get_urls()
 
     def step_view(self, request, pk, step):
-        """The buttons of the change page (POST only)."""
-        if request.method != "POST" or step not in self.steps:
+        """The buttons of the change page: Close and Cancel show what they will do first (GET), then act
+        (POST); Publish and Duplicate act at once (POST only)."""
+        if step not in self.steps:
             raise PermissionDenied
         obj = get_object_or_404(self.model, pk=pk)
+        if request.method == "GET" and step in self.CONFIRMED_STEPS:
+            if not self.has_publish_permission(request):
+                raise PermissionDenied
+            return self.confirm_step(request, step, [obj])
+        if request.method != "POST":
+            raise PermissionDenied
         result = self.run_step(request, obj, step)
         target = result if step == "duplicate" and result is not None else obj
         return HttpResponseRedirect(
             reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[target.pk])
         )
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "workflow_steps": [
-                (step, label)
-                for step, label in self.step_labels()
-                if (
-                    self.has_add_permission(request)
-                    if step == "duplicate"
-                    else self.has_publish_permission(request)
-                )
+    def confirm_step(self, request, step, objects, from_changelist=False):
+        """The page that asks before closing or cancelling: what will happen to each object."""
+        opts = self.opts
+        info = f"admin:{opts.app_label}_{opts.model_name}"
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.step_question(step, len(objects)),
+            "opts": opts,
+            "step": step,
+            "button": dict(self.step_labels())[step],
+            "items": [
+                {"object": obj, "state": self.state(obj), "effects": services.step_effects(step, obj)}
+                for obj in objects
             ],
+            "from_changelist": from_changelist,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "back": reverse(f"{info}_changelist")
+            if from_changelist
+            else reverse(f"{info}_change", args=[objects[0].pk]),
+            "media": self.media,
         }
+        return TemplateResponse(request, "admin/vacancies/confirm_step.html", context)
+
+    def state(self, obj):
+        """(key, words): the object's state as candidates meet it, for the badges of the admin."""
+        now = timezone.now()
+        if obj.status == PublicationStatus.CANCELLED:
+            return "cancelled", _("Cancelled")
+        if obj.status == DRAFT:
+            return "draft", _("Draft: candidates do not see it")
+        opens, closes = self.window(obj)
+        if closes is not None and closes <= now:
+            return "closed", _("Published, closed since %(when)s") % {"when": self._when(closes)}
+        if opens is not None and opens > now:
+            return "upcoming", _("Published, opens %(when)s") % {"when": self._when(opens)}
+        if closes is None:
+            return "open", _("Published, open (no closing date)")
+        return "open", _("Published, open until %(when)s") % {"when": self._when(closes)}
+
+    @staticmethod
+    def _when(at):
+        return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+
+    def window(self, obj):
+        return obj.opens_at, obj.closes_at
+
+    def available_steps(self, request, obj):
+        """The steps that would change something for this object, among those this user may take."""
+        _opens, closes = self.window(obj)
+        possible = {
+            "publish": obj.status == DRAFT,
+            "close": obj.status == PublicationStatus.PUBLISHED
+            and (closes is None or closes > timezone.now()),
+            "cancel": obj.status != PublicationStatus.CANCELLED,
+            "duplicate": True,
+        }
+        may_publish, may_add = self.has_publish_permission(request), self.has_add_permission(request)
+        return [
+            (step, label)
+            for step, label in self.step_labels()
+            if possible[step] and (may_add if step == "duplicate" else may_publish)
+        ]
+
+    STATE_WORDS = {
+        "draft": gettext_lazy("Draft"),
+        "upcoming": gettext_lazy("Opens soon"),
+        "open": gettext_lazy("Open"),
+        "closed": gettext_lazy("Closed"),
+        "cancelled": gettext_lazy("Cancelled"),
+    }
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def state_badge(self, obj):
+        key, _words = self.state(obj)
+        return format_html('<span class="state state--{}">{}</span>', key, self.STATE_WORDS[key])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {})}
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None:
+            key, words = self.state(obj)
+            extra_context |= {
+                "workflow_state": words,
+                "workflow_state_key": key,
+                "workflow_steps": self.available_steps(request, obj),
+                "confirmed_steps": self.CONFIRMED_STEPS,
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def step_labels(self):
-        return [
-            ("publish", _("Publish")),
-            ("close", _("Close now")),
-            ("cancel", _("Cancel")),
-            ("duplicate", _("Duplicate")),
-        ]
+        """(step, button label) in the order of the buttons."""
+        raise NotImplementedError
+
+    def step_question(self, step, count):
+        """The title of the confirmation page."""
+        raise NotImplementedError
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def preview_view(self, request, pk):
         raise NotImplementedError
@@ -302,17 +432,9 @@ class VacancyInline(TranslatedFieldAdmin, admin.StackedInline):
 
 @admin.register(Call)
 class CallAdmin(WorkflowAdmin):
-    list_display = [
-        "title",
-        "programme",
-        "year",
-        "opening",
-        "deadline",
-        "status",
-        "published_by",
-        "opened_notified_at",
-    ]
-    list_filter = ["status", "programme", "year"]
+    # At 1280 px the state, the dates and the programme show without scrolling (tests/browser).
+    list_display = ["title", "state_badge", "programme", "opening", "deadline", "year", "published_by"]
+    list_filter = ["status", OpensSoonFilter, "programme", "year"]
     list_select_related = ["programme", "published_by"]
     search_fields = [*columns("title"), "slug"]
     date_hierarchy = "closes_at"
@@ -337,6 +459,23 @@ class CallAdmin(WorkflowAdmin):
         "duplicate": (services.call_duplicate, gettext_lazy("duplicated as a draft")),
     }
 
+    def step_labels(self):
+        return [
+            ("publish", _("Publish call")),
+            ("close", _("Close call now")),
+            ("cancel", _("Cancel call")),
+            ("duplicate", _("Duplicate call")),
+        ]
+
+    def step_question(self, step, count):
+        if step == "close":
+            if count == 1:
+                return _("Close this call now?")
+            return _("Close these %(count)d calls now?") % {"count": count}
+        if count == 1:
+            return _("Cancel this call?")
+        return _("Cancel these %(count)d calls?") % {"count": count}
+
     def preview_view(self, request, pk):
         # A call has no page of its own: its preview is the first of its vacancies.
         vacancy = Vacancy.objects.filter(call_id=pk).order_by("pk").first()
@@ -349,18 +488,25 @@ class CallAdmin(WorkflowAdmin):
 @admin.register(Vacancy)
 class VacancyAdmin(WorkflowAdmin):
     form = VacancyForm
+    # At 1280 px the state, the dates and the programme show without scrolling (tests/browser).
     list_display = [
         "title",
-        "organisation",
+        "state_badge",
         "programme",
-        "call",
-        "city",
-        "country",
-        "positions",
+        "opening",
         "deadline",
-        "status",
+        "organisation_short",
+        "positions",
     ]
-    list_filter = ["status", "programme", "contract_type", "reserved_for", "organisation__kind"]
+    list_filter = [
+        "status",
+        VacancyStateFilter,
+        ApplyLinkFilter,
+        "programme",
+        "contract_type",
+        "reserved_for",
+        "organisation__kind",
+    ]
     list_select_related = ["organisation", "programme", "call"]
     search_fields = [
         *columns("title"),
@@ -417,6 +563,50 @@ class VacancyAdmin(WorkflowAdmin):
         "cancel": (services.vacancy_cancel, gettext_lazy("cancelled")),
         "duplicate": (services.vacancy_duplicate, gettext_lazy("duplicated as a draft")),
     }
+
+    def window(self, obj):
+        return obj.window  # its own dates, else its call's
+
+    def _given(self, obj, name):
+        """A date of the vacancy as staff gave it: its own, else its call's."""
+        source = obj if getattr(obj, name) is not None or obj.call is None else obj.call
+        return getattr(source, name), getattr(source, f"{name}_has_time")
+
+    @admin.display(description=gettext_lazy("opens"), ordering="window_opens")
+    def opening(self, obj):
+        return self._as_given(*self._given(obj, "opens_at"), closing=False)
+
+    @admin.display(description=gettext_lazy("closes"), ordering="window_closes")
+    def deadline(self, obj):
+        return self._as_given(*self._given(obj, "closes_at"), closing=True)
+
+    def state(self, obj):
+        if obj.call is not None and obj.call.status == PublicationStatus.CANCELLED:
+            return "cancelled", _("Cancelled with its call")
+        if obj.call is not None and obj.call.status == DRAFT and obj.status != PublicationStatus.CANCELLED:
+            return "draft", _("Its call is a draft: candidates do not see it")
+        return super().state(obj)
+
+    @admin.display(description=gettext_lazy("organisation"), ordering="organisation__acronym")
+    def organisation_short(self, obj):
+        return obj.organisation.short_name
+
+    def step_labels(self):
+        return [
+            ("publish", _("Publish vacancy")),
+            ("close", _("Close vacancy now")),
+            ("cancel", _("Cancel vacancy")),
+            ("duplicate", _("Duplicate vacancy")),
+        ]
+
+    def step_question(self, step, count):
+        if step == "close":
+            if count == 1:
+                return _("Close this vacancy now?")
+            return _("Close these %(count)d vacancies now?") % {"count": count}
+        if count == 1:
+            return _("Cancel this vacancy?")
+        return _("Cancel these %(count)d vacancies?") % {"count": count}
 
     def preview_view(self, request, pk):
         """The public page of a vacancy in any state, for staff only, never indexed or cached."""

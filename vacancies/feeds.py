@@ -1,5 +1,6 @@
 """Atom feed of the catalogue, with the same filters as the list page."""
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -24,6 +25,13 @@ class VacancyFeed(Feed):
 
     def subtitle(self, filterset):
         return _("Public-sector and international vacancies for candidates in Belgium")
+
+    # RFC 4287 wants an author for the feed (or for every entry): who publishes it.
+    def author_name(self):
+        return settings.SITE_OPERATOR_NAME
+
+    def author_link(self):
+        return self.request.build_absolute_uri("/")
 
     def link(self, filterset):
         query = self.request.GET.urlencode()

@@ -31,7 +31,13 @@ STATUS = ["open", "upcoming", "closed", "all"]
 OUTCOMES = ["met", "not-met", "later", "depends"]
 SORTS = ["relevance", "closing", "newest", "title"]  # relevance: the default with search terms
 LIST_PARAMETERS = [
-    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 200}, "description": "Search."},
+    {
+        "name": "q",
+        "in": "query",
+        # Django's forms refuse NUL characters (a 400), as PostgreSQL cannot store them.
+        "schema": {"type": "string", "maxLength": 200, "pattern": "^[^\\x00]*$"},
+        "description": "Search (no NUL characters).",
+    },
     {
         "name": "programme",
         "in": "query",

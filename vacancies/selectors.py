@@ -1,5 +1,6 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
+import datetime as dt
 import json
 import operator
 from collections import Counter
@@ -20,7 +21,7 @@ from programmes.translation import columns, shown_in
 
 from . import caching, search
 from .filters import VacancyFilter
-from .models import Call, Organisation, Vacancy, VacancyQuerySet
+from .models import Call, Organisation, PublicationStatus, Vacancy, VacancyQuerySet
 
 
 def public_vacancies():
@@ -604,3 +605,29 @@ def vacancy_verdict(*, vacancy, profile) -> ProfileVerdict | None:
     key = vacancy_group_key(vacancy)
     group = next((g for g in catalogue_groups() if g.key == key), None)
     return _profile_verdict(group, profile) if group else None
+
+
+# --- what needs staff's attention: the dashboard, and the admin filters its links open -------------------
+
+SOON_DAYS = 7
+
+
+def open_vacancies(queryset=None, now=None):
+    """Published vacancies that take applications now (their call, if any, published and not cancelled)."""
+    queryset = Vacancy.objects.all() if queryset is None else queryset
+    now = now or timezone.now()
+    return queryset.filter(VacancyQuerySet.open_q(now), status=PublicationStatus.PUBLISHED)
+
+
+def without_apply_link(queryset):
+    """No apply link: candidates depend on the instructions (which must name an address to publish)."""
+    return queryset.filter(apply_url="")
+
+
+def calls_opening_soon(queryset=None, now=None, days=SOON_DAYS):
+    """Calls, drafts included, that open within `days`: a draft among them still needs a Publisher."""
+    queryset = Call.objects.all() if queryset is None else queryset
+    now = now or timezone.now()
+    return queryset.exclude(status=PublicationStatus.CANCELLED).filter(
+        opens_at__gt=now, opens_at__lte=now + dt.timedelta(days=days)
+    )

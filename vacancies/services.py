@@ -3,8 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from programmes.translation import LANGUAGE_CODES
 
@@ -144,6 +145,83 @@ def vacancy_cancel(*, vacancy: Vacancy) -> Vacancy:
         vacancy.status, vacancy.cancelled_at = CANCELLED, timezone.now()
         vacancy.save(update_fields=["status", "cancelled_at", "updated_at"])
     return vacancy
+
+
+# --- what closing and cancelling will do, for the confirmation staff read first ----------------------
+
+
+def _when(at):
+    return date_format(timezone.localtime(at), "SHORT_DATETIME_FORMAT")
+
+
+def _subscribers_note(call: Call | None, now) -> str:
+    """Alerts go out once, when a call opens (applications listens to `call_opened`); never on closing."""
+    if call is None:
+        return _("Subscribers are not told: alerts go out only when a call opens.")
+    if call.opened_notified_at:
+        return _(
+            "Subscribers were alerted when the call opened (%(when)s); they are not told that it ends."
+        ) % {"when": _when(call.opened_notified_at)}
+    if call.status == PUBLISHED and call.opens_at <= now:
+        return _("Subscribers are not told: alerts go out only when a call opens.")
+    return _("The call has not opened yet: its subscribers will not be alerted about it.")
+
+
+def step_effects(step: str, obj) -> list[str]:
+    """What `close` or `cancel` will do to a call or a vacancy, in the words of the confirmation page."""
+    now = timezone.now()
+    if isinstance(obj, Call):
+        ending = obj.vacancies.exclude(status=CANCELLED).filter(window_closes__gt=now)
+        public = ending.filter(status=PUBLISHED).count()
+        total = ending.count()
+        if step == "close":
+            if obj.closes_at is not None and obj.closes_at <= now:
+                return [
+                    _("The call closed on %(when)s already: nothing changes.")
+                    % {"when": _when(obj.closes_at)}
+                ]
+            effects = [
+                ngettext(
+                    "Applications end now. %(total)d vacancy still taking or awaiting applications closes "
+                    "with the call (%(public)d of them visible to candidates).",
+                    "Applications end now. %(total)d vacancies still taking or awaiting applications close "
+                    "with the call (%(public)d of them visible to candidates).",
+                    total,
+                )
+                % {"total": total, "public": public}
+            ]
+        else:
+            if obj.status == CANCELLED:
+                return [_("The call is cancelled already: nothing changes.")]
+            effects = [
+                ngettext(
+                    "The call and its %(total)d vacancy still taking or awaiting applications are shown as "
+                    "cancelled (%(public)d of them visible to candidates); their pages stay and say since "
+                    "when.",
+                    "The call and its %(total)d vacancies still taking or awaiting applications are shown as "
+                    "cancelled (%(public)d of them visible to candidates); their pages stay and say since "
+                    "when.",
+                    total,
+                )
+                % {"total": total, "public": public},
+                _("A cancelled call cannot be published again; duplicate it instead."),
+            ]
+        return [*effects, _subscribers_note(obj, now)]
+    vacancy = Vacancy.objects.with_dates().select_related("call").get(pk=obj.pk)
+    if step == "close":
+        if vacancy.status == CANCELLED or (vacancy.closing_at is not None and vacancy.closing_at <= now):
+            return [_("The vacancy is closed already: nothing changes.")]
+        effects = [_("Applications end now; the vacancy's page stays and says it is closed.")]
+    else:
+        if vacancy.status == CANCELLED:
+            return [_("The vacancy is cancelled already: nothing changes.")]
+        effects = [
+            _("Candidates never saw this draft and will not.")
+            if vacancy.status == DRAFT
+            else _("The vacancy is shown as cancelled; its page stays and says since when."),
+            _("A cancelled vacancy cannot be published again; duplicate it instead."),
+        ]
+    return [*effects, _("Subscribers are not told: alerts go out only when a call opens.")]
 
 
 # --- duplication -------------------------------------------------------------------------------------

@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
-from . import api, feeds, views
+from . import api, feeds, jsonfeed, views
 
 app_name = "vacancies"
 
 urlpatterns = [
     path("", views.vacancy_list, name="list"),
     path("feed/", feeds.VacancyFeed(), name="feed"),
+    path("feed.json", jsonfeed.vacancy_json_feed, name="jsonfeed"),
     path("<slug:slug>/", views.vacancy_detail, name="detail"),
     path("<slug:slug>/closing.ics", views.vacancy_calendar, name="calendar"),
 ]

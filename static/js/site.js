@@ -2,11 +2,13 @@
 document.documentElement.classList.add("js");
 
 // On a phone the results matter first: fold the filters (they stay one tap away, and open without JS).
+// fold.js has drawn it folded already (class fold-filters); closing it now changes nothing on screen.
 if (window.matchMedia("(max-width: 48rem)").matches) {
   for (const panel of document.querySelectorAll("details[data-fold-on-phone]")) {
     panel.open = false;
   }
 }
+document.documentElement.classList.remove("fold-filters");
 
 // The vacancy list. A filter applies as soon as it changes. With fetch and the history API, a new
 // selection (filter, search, page or "remove filter" link) is fetched as the ordinary list page, and its

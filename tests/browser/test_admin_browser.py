@@ -1,6 +1,7 @@
 """Staff in a real browser: a publisher publishes a JPO call from the admin; an editor cannot."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth.models import Group, User
@@ -70,9 +71,11 @@ def test_a_publisher_publishes_a_jpo_call_and_subscribers_are_alerted_once(page,
     page.click("input[name=_continue]")
     page.wait_for_selector(".messagelist .success")
 
-    page.get_by_role("button", name="Publish").click()
+    assert "Draft" in page.locator(".workflow__state").inner_text()
+    page.get_by_role("button", name="Publish call").click()
     page.wait_for_selector(".messagelist .success")
-    page.get_by_role("button", name="Publish").click()  # a second click changes nothing
+    assert "Published, open until" in page.locator(".workflow__state").inner_text()
+    assert page.get_by_role("button", name="Publish call").count() == 0  # nothing left to publish
 
     call = Call.objects.get(title_nl="JPO call 2026")
     assert call.status == "published" and call.published_by.username == "publishers"
@@ -97,3 +100,37 @@ def test_an_editor_cannot_publish_from_the_admin(page, live_server, setup):
     options = page.locator("select[name=action] option").all_inner_texts()
     assert not any("Publish" in option for option in options)
     assert Call.objects.get(pk=call.pk).status == "draft"
+
+
+def test_cancelling_a_call_asks_first_on_a_page_that_says_what_will_happen(page, live_server, seeded, setup):
+    call = Call.objects.filter(status="published", vacancies__isnull=False).distinct().first()
+    sign_in(page, live_server, "publishers")
+    page.goto(f"{live_server.url}/admin/vacancies/call/{call.pk}/change/")
+
+    page.get_by_role("button", name="Cancel call").click()
+
+    page.wait_for_url(re.compile(r"/step/cancel/"))
+    assert "Cancel this call?" in page.locator("h1").inner_text()
+    assert "shown as cancelled" in page.locator(".workflow-effects").inner_text()
+    assert Call.objects.get(pk=call.pk).status == "published"
+    page.get_by_role("button", name="Cancel call").click()
+    page.wait_for_selector(".messagelist .success")
+    assert Call.objects.get(pk=call.pk).status == "cancelled"
+    assert "Cancelled" in page.locator(".workflow__state").inner_text()
+
+
+@pytest.mark.parametrize("model", ["call", "vacancy"])
+def test_the_change_lists_show_state_dates_and_programme_without_scrolling_at_1280_px(
+    page, live_server, seeded, setup, model
+):
+    sign_in(page, live_server, "publishers")
+    page.goto(f"{live_server.url}/admin/vacancies/{model}/")
+
+    visible_right = page.evaluate(
+        "document.querySelector('#changelist .results').getBoundingClientRect().right"
+    )
+    for column in ("state_badge", "programme", "opening", "deadline"):
+        header = page.locator(f"#result_list th.column-{column}")
+        box = header.bounding_box()
+        assert box is not None, column
+        assert box["x"] + box["width"] <= min(visible_right, 1280) + 0.5, (model, column, box, visible_right)

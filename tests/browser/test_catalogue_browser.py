@@ -74,3 +74,31 @@ def test_on_a_phone_the_results_come_first_and_the_filters_open_with_a_tap(phone
     assert phone.locator(".results .card__title").first.is_visible()
     phone.get_by_text("Search and filters").click()
     assert phone.get_by_label("Junior Professional Officer").is_visible()
+
+
+SHIFTS = """
+window.__shifts = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shifts.push(entry.value);
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_on_a_phone_the_list_does_not_shift_when_the_filters_fold(phone, live_server, catalogue, attempt):
+    phone.add_init_script(SHIFTS)
+    phone.goto(f"{live_server.url}/en/vacancies/", wait_until="load")
+    phone.wait_for_timeout(300)
+
+    shifts = phone.evaluate("window.__shifts")
+    assert sum(shifts) < 0.01, shifts
+    assert phone.locator("details.filters-panel").evaluate("el => el.open") is False
+
+
+def test_without_javascript_the_filters_stay_open_on_a_phone(browser, live_server, catalogue):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 740})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/vacancies/")
+
+    assert page.get_by_label("Junior Professional Officer").is_visible()
+    context.close()

@@ -1,0 +1,74 @@
+"""JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) of the catalogue: the Atom feed's selection (the
+list page's filters), for readers and tools that prefer JSON."""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from .feeds import FEED_SIZE, VacancyFeed
+from .templatetags.catalogue import closing_phrase, deadline, opening_phrase
+
+VERSION = "https://jsonfeed.org/version/1.1"
+CONTENT_TYPE = "application/feed+json"
+
+
+def _text(vacancy):
+    """The entry as plain text: the summary and the dates (dates, not "closes in 5 days": readers keep it)."""
+    summary = vacancy.summary
+    if vacancy.is_example:
+        summary = _("Example data, not a real vacancy: %(summary)s") % {"summary": summary}
+    lines = [summary]
+    if vacancy.state == "upcoming":
+        lines.append(f"{opening_phrase(vacancy)}.")
+    if vacancy.cancellation_at is None and vacancy.closing_at is not None:
+        lines.append(_("Deadline: %(when)s") % {"when": deadline(vacancy)})
+    else:
+        lines.append(closing_phrase(vacancy))  # cancelled on a date, or rolling
+    return "\n\n".join(lines)
+
+
+def _item(request, atom, vacancy):
+    url = request.build_absolute_uri(vacancy.get_absolute_url())
+    item = {
+        "id": url,  # as the Atom entry's id
+        "url": url,
+        "title": atom.item_title(vacancy),
+        "content_text": _text(vacancy),
+        "summary": vacancy.summary,
+        "date_modified": vacancy.updated_at.isoformat(),
+        "tags": [vacancy.programme.name],
+        # An extension (JSON Feed 1.1: keys starting with "_"): what a job tool sorts and filters on.
+        "_jobboard": {
+            "state": vacancy.state,
+            "closes_at": vacancy.closing_at.isoformat() if vacancy.closing_at else None,
+            "organisation": vacancy.organisation.short_name,
+            "country": vacancy.country.code,
+        },
+    }
+    if vacancy.published_at:
+        item["date_published"] = vacancy.published_at.isoformat()
+    return item
+
+
+@require_safe
+def vacancy_json_feed(request):
+    atom = VacancyFeed()  # the same selection, title and description as the Atom feed
+    filterset = atom.get_object(request)
+    query = request.GET.urlencode()
+    suffix = f"?{query}" if query else ""
+    feed = {
+        "version": VERSION,
+        "title": atom.title(filterset),
+        "description": atom.subtitle(filterset),
+        "home_page_url": request.build_absolute_uri(reverse("vacancies:list") + suffix),
+        "feed_url": request.build_absolute_uri(request.get_full_path()),
+        "language": get_language(),
+        "authors": [{"name": settings.SITE_OPERATOR_NAME, "url": request.build_absolute_uri("/")}],
+        "items": [_item(request, atom, vacancy) for vacancy in filterset.qs[:FEED_SIZE]],
+    }
+    return JsonResponse(
+        feed, content_type=f"{CONTENT_TYPE}; charset=utf-8", json_dumps_params={"ensure_ascii": False}
+    )
