@@ -39,15 +39,36 @@ def _very_good_field(code):
     )
 
 
+class DateInput(forms.DateInput):
+    """A date field that echoes back only a date: `value="31/12/1990"` in an `<input type="date">` is invalid
+    HTML (the Nu Html Checker says so), and a browser shows nothing of it anyway; the error says why."""
+
+    input_type = "date"
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return value if isinstance(value, str) and ISO_DATE.fullmatch(value) else None
+
+
+class NumberInput(forms.NumberInput):
+    """A number field that echoes back only a number, for the same reason."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            return None
+        return value
+
+
 def _all_fields():
     return {
         # A callable, so country names come in the language of each request, not of the first import.
         "nationality": forms.ChoiceField(
             label=_("Nationality"), choices=lambda: [("", "—")] + list(countries), required=False
         ),
-        "birth_date": forms.DateField(
-            label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}), required=False
-        ),
+        "birth_date": forms.DateField(label=_("Date of birth"), widget=DateInput(), required=False),
         "education": forms.ChoiceField(
             label=_("Highest degree"), choices=[("", "—")] + Education.choices, required=False
         ),
@@ -58,6 +79,7 @@ def _all_fields():
             max_digits=4,
             decimal_places=2,
             required=False,
+            widget=NumberInput(),
         ),
     }
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from urllib.robotparser import RobotFileParser
 
 import pytest
+from django.core.management import call_command
 
 from tests.factories import VacancyFactory
 
@@ -21,6 +22,30 @@ def test_robots_txt_keeps_python_s_parser_out_of_the_admin_and_the_api(client):
     assert not parser.can_fetch("*", "https://jobs.example.be/admin/")
     assert not parser.can_fetch("*", "https://jobs.example.be/api/v1/vacancies/")
     assert parser.can_fetch("*", "https://jobs.example.be/nl/vacancies/")
+
+
+def test_robots_txt_reads_the_same_to_an_rfc_9309_parser(client):
+    from protego import Protego
+
+    robots = Protego.parse(client.get("/robots.txt").text)
+
+    assert not robots.can_fetch("https://jobs.example.be/admin/", "Googlebot")
+    assert not robots.can_fetch("https://jobs.example.be/api/v1/vacancies/", "Googlebot")
+    assert robots.can_fetch("https://jobs.example.be/nl/vacancies/", "Googlebot")
+    assert list(robots.sitemaps) == ["http://testserver/sitemap.xml"]
+
+
+@pytest.mark.parametrize("path", ["/en/programmes/jpo/eligibility/", "/en/eligibility/"])
+def test_a_date_or_number_that_is_not_one_is_not_echoed_into_its_input(client, path):
+    """`<input type="number" value="many">` is invalid HTML (the Nu Html Checker's error)."""
+    call_command("seed_demo", verbosity=0)
+    page = client.post(
+        path, {"nationality": "BE", "experience_years": "many", "birth_date": "31/12/1990"}
+    ).text
+
+    inputs = re.findall(r"<input[^>]*type=\"(?:number|date)\"[^>]*>", page)
+    assert inputs and not [i for i in inputs if "value=" in i]
+    assert "Enter a number." in page
 
 
 def test_every_sitemap_entry_has_a_last_modified_date(client):
