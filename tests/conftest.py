@@ -79,6 +79,32 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _api_answers_as_documented(monkeypatch):
+    """Every `/api/v1/` answer a test gets through the test client matches the OpenAPI document."""
+    from django.test.client import Client
+
+    from tests.openapi_check import problems
+
+    original = Client.request
+
+    def request(self, **environ):
+        response = original(self, **environ)
+        path = environ.get("PATH_INFO", "")
+        if (
+            path.startswith("/api/v1/")
+            and path != "/api/v1/openapi.json"
+            and response.get("Content-Type", "").startswith("application/json")
+        ):
+            from vacancies.openapi import document
+
+            found = problems(document(), path, environ["REQUEST_METHOD"].lower(), response)
+            assert found == [], found
+        return response
+
+    monkeypatch.setattr(Client, "request", request)
+
+
 @pytest.fixture
 def smtp_sink(settings):
     """A real SMTP server on loopback; Django's e-mail goes to it over SMTP."""
