@@ -9,6 +9,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def card_titles(page):
+    # After a click the URL can change before the list has loaded: wait for it; a fast machine read too soon.
+    page.wait_for_load_state()
+    page.locator(".results").wait_for()
     return page.locator(".results .card__title").all_inner_texts()
 
 
