@@ -51,21 +51,26 @@ class VacancyFeed(Feed):
 
     def item_description(self, vacancy):
         # Plain text, escaped: pages escape it, and Atom carries it as type="html", which readers render.
-        # Dates, not "closes in 5 days": a feed reader keeps an entry for weeks.
-        summary = vacancy.summary
-        if vacancy.is_example:
-            summary = _("Example data, not a real vacancy: %(summary)s") % {"summary": summary}
-        lines = [summary]
-        if vacancy.state == "upcoming":
-            lines.append(f"{opening_phrase(vacancy)}.")
-        if vacancy.cancellation_at is None and vacancy.closing_at is not None:
-            lines.append(_("Deadline: %(when)s") % {"when": deadline(vacancy)})
-        else:
-            lines.append(closing_phrase(vacancy))  # cancelled on a date, or rolling
-        return "<br><br>".join(escape(line) for line in lines)
+        return "<br><br>".join(escape(line) for line in item_lines(vacancy))
 
     def item_pubdate(self, vacancy):
         return vacancy.published_at
 
     def item_updateddate(self, vacancy):
         return vacancy.updated_at
+
+
+def item_lines(vacancy) -> list[str]:
+    """A feed entry as plain text lines, for the Atom and the JSON feed alike: the summary (marked when it is
+    example data) and the dates (not "closes in 5 days": a feed reader keeps an entry for weeks)."""
+    summary = vacancy.summary
+    if vacancy.is_example:
+        summary = _("Example data, not a real vacancy: %(summary)s") % {"summary": summary}
+    lines = [summary]
+    if vacancy.state == "upcoming":
+        lines.append(f"{opening_phrase(vacancy)}.")
+    if vacancy.cancellation_at is None and vacancy.closing_at is not None:
+        lines.append(_("Deadline: %(when)s") % {"when": deadline(vacancy)})
+    else:
+        lines.append(closing_phrase(vacancy))  # cancelled on a date, or rolling
+    return lines

@@ -5,29 +5,12 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .feeds import FEED_SIZE, VacancyFeed
-from .templatetags.catalogue import closing_phrase, deadline, opening_phrase
+from .feeds import FEED_SIZE, VacancyFeed, item_lines
 
 VERSION = "https://jsonfeed.org/version/1.1"
 CONTENT_TYPE = "application/feed+json"
-
-
-def _text(vacancy):
-    """The entry as plain text: the summary and the dates (dates, not "closes in 5 days": readers keep it)."""
-    summary = vacancy.summary
-    if vacancy.is_example:
-        summary = _("Example data, not a real vacancy: %(summary)s") % {"summary": summary}
-    lines = [summary]
-    if vacancy.state == "upcoming":
-        lines.append(f"{opening_phrase(vacancy)}.")
-    if vacancy.cancellation_at is None and vacancy.closing_at is not None:
-        lines.append(_("Deadline: %(when)s") % {"when": deadline(vacancy)})
-    else:
-        lines.append(closing_phrase(vacancy))  # cancelled on a date, or rolling
-    return "\n\n".join(lines)
 
 
 def _item(request, atom, vacancy):
@@ -36,7 +19,7 @@ def _item(request, atom, vacancy):
         "id": url,  # as the Atom entry's id
         "url": url,
         "title": atom.item_title(vacancy),
-        "content_text": _text(vacancy),
+        "content_text": "\n\n".join(item_lines(vacancy)),
         "summary": vacancy.summary,
         "date_modified": vacancy.updated_at.isoformat(),
         "tags": [vacancy.programme.name],
