@@ -1,5 +1,8 @@
 """Staff roles, as groups: Editors prepare drafts; Publishers also publish, close and cancel.
 
+An organisation named by a public vacancy is a publisher's to change (OrganisationAdmin), as that vacancy
+is.
+
 Programmes and their eligibility rules stay with superusers: neither group may change them. The roles span
 the three apps (programmes, vacancies, applications), so they live in the project package; the data
 migration `jobboard/migrations/0001_staff_roles` creates them, and tests call `create_roles()` again after a

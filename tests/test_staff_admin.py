@@ -115,6 +115,48 @@ def test_an_editor_cannot_change_what_candidates_already_see(editor):
     assert Vacancy.objects.get(pk=vacancy.pk).title != "Changed by an editor"
 
 
+def organisation_form(organisation, **changes):
+    return {
+        "name": organisation.name, "acronym": organisation.acronym, "slug": organisation.slug,
+        "kind": organisation.kind, "website": organisation.website, "other_names": "", "name_language": "",
+        **changes,
+    }  # fmt: skip
+
+
+def test_an_editor_cannot_rename_an_organisation_that_candidates_see(editor):
+    organisation = VacancyFactory().organisation  # named by a published vacancy
+    url = reverse("admin:vacancies_organisation_change", args=[organisation.pk])
+
+    response = editor.post(url, organisation_form(organisation, name="Renamed by an editor"))
+
+    assert response.status_code == 403
+    organisation.refresh_from_db()
+    assert organisation.name != "Renamed by an editor"
+
+
+def test_an_editor_may_still_correct_an_organisation_only_drafts_name(editor):
+    organisation = VacancyFactory(status=DRAFT, published_at=None).organisation
+    url = reverse("admin:vacancies_organisation_change", args=[organisation.pk])
+
+    response = editor.post(url, organisation_form(organisation, name="Corrected"))
+
+    assert response.status_code == 302
+    organisation.refresh_from_db()
+    assert organisation.name == "Corrected"
+
+
+def test_a_publisher_renames_an_organisation_and_the_vacancy_page_shows_the_new_name(publisher):
+    vacancy = VacancyFactory()
+    organisation = vacancy.organisation
+    url = reverse("admin:vacancies_organisation_change", args=[organisation.pk])
+
+    response = publisher.post(url, organisation_form(organisation, name="A New Name"))
+
+    assert response.status_code == 302
+    with translation.override("en"):
+        assert "A New Name" in publisher.get(vacancy.get_absolute_url()).content.decode()
+
+
 @pytest.mark.parametrize(
     ("changes", "problem"),
     [

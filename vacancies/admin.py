@@ -54,6 +54,14 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name", "acronym", "other_names", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
 
+    def has_change_permission(self, request, obj=None):
+        # A rename or a new website shows at once on every vacancy, in the feeds and in alert e-mails: once
+        # candidates see the organisation, changing it is a publisher's step, as for a vacancy.
+        publisher = request.user.has_perm("vacancies.publish_vacancy")
+        if obj is not None and not publisher and obj.is_shown_to_candidates():
+            return False
+        return super().has_change_permission(request, obj)
+
 
 # --- dates as the source gives them: a date, and a time only when one is stated --------------------------
 

@@ -158,6 +158,10 @@ class Organisation(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def is_shown_to_candidates(self):
+        """Named by a vacancy that is not a draft: its name and website are on public pages and in e-mails."""
+        return self.vacancies.exclude(status=PublicationStatus.DRAFT).exists()
+
     @property
     def short_name(self):
         return self.acronym or self.name
