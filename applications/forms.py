@@ -1,12 +1,31 @@
 from django import forms
 from django.conf import settings
+from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Programme
 
 
+class InternetAddressValidator(EmailValidator):
+    """A mailbox on a public domain. Django also accepts `localhost` and IP literals (`a@[127.0.0.1]`): no
+    subscriber has such an address, and mail to them would be sent to the server itself or its network."""
+
+    message = _("Enter an e-mail address on the internet, such as name@example.org.")
+    domain_allowlist = ()
+
+    def validate_domain_part(self, domain_part):
+        return bool(self.domain_regex.match(domain_part))
+
+
+class MailboxField(forms.EmailField):
+    default_validators = [InternetAddressValidator()]
+
+    def __init__(self, **kwargs):
+        super().__init__(label=_("E-mail address"), max_length=254, **kwargs)
+
+
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = MailboxField()
     programmes = forms.ModelMultipleChoiceField(
         label=_("Tell me about new calls of"),
         queryset=Programme.objects.all(),
@@ -24,4 +43,4 @@ class SubscribeForm(forms.Form):
 
 
 class WithdrawRequestForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    email = MailboxField()

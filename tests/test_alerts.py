@@ -106,7 +106,15 @@ def test_a_confirmed_address_is_reminded_not_changed(client, jpo, mailoutbox):
         ({"email": ADDRESS, "programmes": ["jpo"], "language": "en"}, "tick the box"),
         (
             {"email": "not-an-address", "programmes": ["jpo"], "language": "en", "consent": "on"},
-            "valid email",
+            "such as name@example.org",
+        ),
+        (
+            {"email": "root@localhost", "programmes": ["jpo"], "language": "en", "consent": "on"},
+            "an e-mail address on the internet",
+        ),
+        (
+            {"email": "a@[127.0.0.1]", "programmes": ["jpo"], "language": "en", "consent": "on"},
+            "an e-mail address on the internet",
         ),
         ({"email": ADDRESS, "language": "en", "consent": "on"}, "Choose at least one programme."),
         ({"email": ADDRESS, "programmes": ["mars"], "language": "en", "consent": "on"}, "mars"),
