@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from . import tokens
@@ -99,6 +100,21 @@ def subscribers_erase_unconfirmed(*, now=None) -> int:
     ConsentEvent.objects.bulk_create(events)
     stale.delete()
     return len(events)
+
+
+@transaction.atomic
+def consent_ledger_purge(*, now=None) -> int:
+    """Delete the ledger of addresses that are no longer subscribed and had no event for
+    CONSENT_LEDGER_YEARS: the record proves consent while we use an address, and for a while after, to
+    answer a complaint; then it has no purpose left."""
+    cutoff = (now or timezone.now()) - timedelta(days=365 * settings.CONSENT_LEDGER_YEARS)
+    subscribed = {tokens.subject_hash(email) for email in Subscriber.objects.values_list("email", flat=True)}
+    quiet = ConsentEvent.objects.values("subject").annotate(last=Max("created_at")).filter(last__lt=cutoff)
+    expired = [row["subject"] for row in quiet.iterator() if row["subject"] not in subscribed]
+    deleted = 0
+    for start in range(0, len(expired), 1000):
+        deleted += ConsentEvent.objects.filter(subject__in=expired[start : start + 1000]).delete()[0]
+    return deleted
 
 
 @transaction.atomic

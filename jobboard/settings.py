@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "jobboard.sessions.StaffSessionLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -89,6 +90,8 @@ AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
+# Sign-in records (successes and failures) are deleted after this many days (jobboard/retention.py).
+STAFF_LOGIN_LOG_DAYS = env.int("STAFF_LOGIN_LOG_DAYS", default=90)
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 ROOT_URLCONF = "jobboard.urls"
@@ -218,6 +221,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Staff sign-ins end after 30 idle minutes and 10 hours at most (jobboard/sessions.py).
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+STAFF_SESSION_HOURS = env.int("STAFF_SESSION_HOURS", default=10)
+SESSION_COOKIE_AGE = STAFF_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=SITE_URL.startswith("https://"))
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SITE_URL.startswith("https://")
 SECURE_HSTS_SECONDS = env.int(
@@ -233,6 +241,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES
 # Alerts
 # The consent ledger's keyed hash; keep it when rotating SECRET_KEY, or old events can no longer be matched.
 CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=SECRET_KEY)
+# The ledger of an address no longer subscribed is deleted this long after its last event (retention.py).
+CONSENT_LEDGER_YEARS = env.int("CONSENT_LEDGER_YEARS", default=5)
 ALERTS_NOTICE_VERSION = "2026-12"  # bump when the consent notice text changes
 # Who runs this site's alert service: the notice and the privacy page name them, next to the controller each
 # programme's source names (most name none), as the one to write to about the data this site holds.
@@ -271,6 +281,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ALERTS_SWEEP_SECONDS,
     },
     "erase-unconfirmed-subscribers": {"task": "applications.tasks.erase_unconfirmed", "schedule": 3600},
+    "apply-retention": {"task": "jobboard.tasks.apply_retention", "schedule": 86400},
 }
 
 # Catalogue

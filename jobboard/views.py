@@ -99,6 +99,8 @@ def privacy(request):
         {
             "confirmation_days": settings.ALERTS_CONFIRMATION_DAYS,
             "lockout_hours": settings.AXES_COOLOFF_TIME,
+            "login_log_days": settings.STAFF_LOGIN_LOG_DAYS,
+            "ledger_years": settings.CONSENT_LEDGER_YEARS,
             "controllers": data_controllers(),
         },
     )

@@ -142,6 +142,46 @@ def test_unconfirmed_subscriptions_do_not_outlive_their_week(client, mailoutbox)
     assert_address_nowhere(ADDRESS.lower())
 
 
+def test_the_ledger_of_a_former_subscriber_is_deleted_five_years_after_its_last_entry(subscribed):
+    from jobboard.tasks import apply_retention
+
+    current = tokens.subject_hash(ADDRESS)
+    former = tokens.subject_hash("former@example.org")
+    recent = tokens.subject_hash("recent@example.org")
+    six_years_ago = timezone.now() - dt.timedelta(days=6 * 365)
+    for subject in (former, recent):
+        ConsentEvent.objects.create(
+            subject=subject, event="withdrawn", notice_version="1", channel="web-form"
+        )
+    ConsentEvent.objects.exclude(subject=recent).update(created_at=six_years_ago)
+
+    apply_retention()  # the daily task itself
+
+    assert not ConsentEvent.objects.filter(subject=former).exists()
+    assert ConsentEvent.objects.filter(subject=recent).exists()
+    assert ConsentEvent.objects.filter(subject=current).exists()  # still subscribed: the proof stays
+
+
+def test_staff_sign_in_records_are_deleted_after_ninety_days(client):
+    from axes.models import AccessAttempt, AccessLog
+
+    from jobboard.tasks import apply_retention
+
+    for name in ("old", "new"):
+        AccessLog.objects.create(username=name, ip_address="198.51.100.7", user_agent="x")
+        AccessAttempt.objects.create(
+            username=name, ip_address="198.51.100.7", user_agent="x", failures_since_start=1
+        )
+    for model in (AccessLog, AccessAttempt):
+        model.objects.filter(username="old").update(attempt_time=timezone.now() - dt.timedelta(days=91))
+
+    apply_retention()
+
+    assert set(AccessLog.objects.values_list("username", flat=True)) == {"new"}
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {"new"}
+    assert "deleted after 90 days" in client.get("/en/privacy/").text
+
+
 @pytest.mark.parametrize("language", ["nl", "fr", "en"])
 def test_the_data_retention_page_speaks_each_language(client, language):
     english = "Your data and how long we keep it"

@@ -4,13 +4,16 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group, User
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from jobboard.sessions import SIGNED_IN_AT
 from programmes.markup import render_markdown
 from tests.factories import (
     AlertDeliveryFactory,
@@ -291,6 +294,37 @@ def test_guessing_a_staff_password_is_locked_out(client):
         login, {"username": "publisher", "password": "a-long-enough-password-42"}, REMOTE_ADDR="198.51.100.9"
     )
     assert other_address.status_code == 302  # signed in: the lock is per username and address
+
+
+def test_a_staff_session_ends_after_half_an_hour_without_a_request(publisher):
+    index = reverse("admin:index")
+    assert publisher.get(index).status_code == 200
+    session = Session.objects.get()
+    assert session.expire_date - timezone.now() <= dt.timedelta(minutes=30)  # renewed by each request
+
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))  # 30 idle minutes later
+
+    assert publisher.get(index).url.startswith(reverse("admin:login"))
+
+
+def test_a_staff_session_ends_ten_hours_after_signing_in_however_active(publisher):
+    index = reverse("admin:index")
+    session = publisher.session
+    session[SIGNED_IN_AT] -= 10 * 3600 + 1
+    session.save()
+
+    response = publisher.get(index)
+
+    assert response.url.startswith(reverse("admin:login"))
+    assert publisher.get(index).url.startswith(reverse("admin:login"))  # signed out, not just turned away
+
+
+def test_public_pages_never_start_or_read_a_session(client):
+    VacancyFactory()
+
+    response = client.get(reverse("vacancies:list"))
+
+    assert "Cookie" not in response.get("Vary", "") and settings.SESSION_COOKIE_NAME not in response.cookies
 
 
 def test_the_dashboard_shows_headcounts_subscribers_and_alerts_without_personal_data(publisher):
