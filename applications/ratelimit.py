@@ -3,28 +3,32 @@
 One set of buckets per purpose, so that requests of one kind cannot use up another's: a stranger who
 subscribes someone else's address five times does not lock its owner out of the withdrawal form. Each
 request counts against its client (see jobboard/proxies.py), its address folded to the mailbox it reaches
-(`fold_address`) and the address's domain. With the cache down, a purpose either lets requests through
-(withdrawal: stopping mail must always work) or raises `Unavailable` (subscribing: the view answers 503).
+(`fold_address`) and the address's domain.
+
+With the cache down, requests that lead to fewer mails are let through (withdrawal: stopping mail must
+always work), and subscriptions are counted in the database instead: the confirmation mails the outbox took
+for the same mailbox and domain in the last hour. So nobody gets an error page, and a mailbox gets no more
+mail than usual; only the per-client count waits for the cache.
 """
 
 import logging
+from datetime import timedelta
 
 import redis
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 WINDOW_SECONDS = 3600
 SUBSCRIBE, WITHDRAW_LINK, MANAGE_LINK = "subscribe", "withdraw-link", "manage-link"
-FAILS_OPEN = {SUBSCRIBE: False, WITHDRAW_LINK: True, MANAGE_LINK: True}
 # Providers that deliver "n.ame@" to "name@": dots do not make another mailbox (googlemail.com is gmail.com).
 DOT_BLIND = {"gmail.com": "gmail.com", "googlemail.com": "gmail.com"}
 CACHE_ERRORS = (redis.RedisError, OSError)
-
-
-class Unavailable(Exception):  # noqa: N818 - a state of the cache, as callers read it
-    """The cache that holds the counters does not answer."""
 
 
 def fold_address(email: str) -> str:
@@ -61,8 +65,21 @@ def request_allowed(purpose: str, *, client: str, email: str) -> bool:
     try:
         return all(allow(f"{purpose}:{kind}", identity, limit) for kind, identity, limit in buckets)
     except CACHE_ERRORS as error:
-        log.warning("Rate limits unavailable (%s): %s requests are %s", type(error).__name__, purpose,
-                    "let through" if FAILS_OPEN[purpose] else "refused")  # fmt: skip
-        if FAILS_OPEN[purpose]:
-            return True
-        raise Unavailable from error
+        counted = "are counted in the database" if purpose == SUBSCRIBE else "are let through"
+        log.warning("Rate limits unavailable (%s): %s requests %s", type(error).__name__, purpose, counted)
+        return mail_within_limits(address) if purpose == SUBSCRIBE else True
+
+
+def mail_within_limits(address: str) -> bool:
+    """Whether the outbox took fewer mails than the limits for this mailbox and domain in the last hour."""
+    domain = address.rpartition("@")[2]
+    spellings = [name for name, folded in DOT_BLIND.items() if folded == domain] or [domain]
+    same_domain = Q()
+    for name in spellings:
+        same_domain |= Q(subscriber__email__iendswith=f"@{name}")
+    since = timezone.now() - timedelta(seconds=WINDOW_SECONDS)
+    recent = OutboxMessage.objects.filter(same_domain, created_at__gte=since)
+    emails = list(recent.values_list("subscriber__email", flat=True)[: settings.ALERTS_RATE_PER_DOMAIN])
+    if len(emails) >= settings.ALERTS_RATE_PER_DOMAIN:
+        return False
+    return sum(fold_address(email) == address for email in emails) < settings.ALERTS_RATE_PER_ADDRESS

@@ -45,18 +45,12 @@ def answer_after(view):
 
 
 def _refused(request, purpose, template, context):
-    """A response if the request is over a rate limit (429) or cannot be counted (503), else None."""
+    """A response if the request is over a rate limit (429), else None."""
     form = context["form"]
-    try:
-        # REMOTE_ADDR is the client's, behind trusted proxies too (jobboard/proxies.py).
-        allowed = ratelimit.request_allowed(
-            purpose, client=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"]
-        )
-    except ratelimit.Unavailable:
-        form.add_error(
-            None, _("Subscribing is not possible for a moment. Please try again in a few minutes.")
-        )
-        return render(request, template, context, status=503)
+    # REMOTE_ADDR is the client's, behind trusted proxies too (jobboard/proxies.py).
+    allowed = ratelimit.request_allowed(
+        purpose, client=request.META.get("REMOTE_ADDR", ""), email=form.cleaned_data["email"]
+    )
     if allowed:
         return None
     form.add_error(None, _("Too many requests. Please wait an hour and try again."))
