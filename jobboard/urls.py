@@ -39,3 +39,5 @@ urlpatterns += i18n_patterns(
     path("eligibility/", vacancy_views.eligibility_profile_page, name="eligibility-profile"),
     path("eligibility/forget/", vacancy_views.forget_eligibility_profile, name="eligibility-forget"),
 )
+
+handler500 = "jobboard.views.server_error"

@@ -1,14 +1,16 @@
 """Project-level endpoints that belong to no app."""
 
+import sys
 import threading
 import time
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 
 from programmes.selectors import data_controllers
@@ -104,3 +106,25 @@ def privacy(request):
             "controllers": data_controllers(),
         },
     )
+
+
+RETRY_AFTER_SECONDS = 60
+# What a database that is down, restarting or hung raises (connect or statement timeout): not our bug, and
+# not lasting. psycopg's AdminShutdown and QueryCanceled (statement timeout) arrive as OperationalError.
+UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request):
+    """handler500: a database that does not answer gets 503 with Retry-After, a page that says it is
+    temporary, and a JSON body under /api/; any other error is Django's 500 (templates/500.html)."""
+    error = sys.exc_info()[1]
+    if not isinstance(error, UNAVAILABLE):
+        return defaults.server_error(request)
+    if request.path.startswith("/api/"):
+        message = "The service is unavailable for a moment. Please try again in a minute."
+        response = JsonResponse({"errors": {"detail": [message]}}, status=503)
+    else:
+        # Like 500.html: nothing that needs the database, a context processor or URL reversing.
+        response = render(None, "503.html", status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -2,8 +2,10 @@
 
 import pytest
 from django.conf.urls.i18n import i18n_patterns
+from django.db import OperationalError
 from django.urls import path
 
+from jobboard.urls import handler500  # noqa: F401 - the site's, for the URLconf below
 from jobboard.urls import urlpatterns as site_urlpatterns
 from tests.test_translations import compiled  # noqa: F401 - the fixture: the catalogues, compiled afresh
 
@@ -14,8 +16,16 @@ def broken_view(request):
     raise RuntimeError("a bug")
 
 
-# The site's URLs plus a page that fails, for the tests marked @pytest.mark.urls(__name__).
-urlpatterns = [*site_urlpatterns, *i18n_patterns(path("broken/", broken_view))]
+def database_down_view(request):
+    raise OperationalError("connection timeout expired")
+
+
+# The site's URLs plus pages that fail, for the tests marked @pytest.mark.urls(__name__).
+urlpatterns = [
+    path("api/v1/vacancies/", database_down_view),  # before the site's: the list, with its database down
+    *site_urlpatterns,
+    *i18n_patterns(path("broken/", broken_view), path("database-down/", database_down_view)),
+]
 
 
 @pytest.mark.django_db
@@ -58,3 +68,32 @@ def test_a_failing_page_answers_500_in_the_language_of_the_address_without_the_d
     assert heading in response.text
     assert f'href="/{language}/"' in response.text
     assert "a bug" not in response.text
+
+
+@pytest.mark.urls(__name__)
+@pytest.mark.parametrize(
+    ("language", "heading"),
+    [("fr", "<h1>Momentanément indisponible</h1>"), ("nl", "<h1>Tijdelijk niet beschikbaar</h1>")],
+)
+def test_a_database_that_does_not_answer_gives_a_503_that_says_to_try_again(client, language, heading):
+    client.raise_request_exception = False
+
+    response = client.get(f"/{language}/database-down/")
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert heading in response.text
+    assert "connection timeout" not in response.text
+
+
+@pytest.mark.django_db  # the OpenAPI check of every API answer reads the programmes
+@pytest.mark.urls(__name__)
+def test_the_api_says_it_in_json(client):
+    client.raise_request_exception = False
+
+    response = client.get("/api/v1/vacancies/")  # and as the OpenAPI document says (conftest checks)
+
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert response.json() == {
+        "errors": {"detail": ["The service is unavailable for a moment. Please try again in a minute."]}
+    }

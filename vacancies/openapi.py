@@ -92,6 +92,15 @@ def _list_parameters():
 
 
 def document():
+    spec = _document()
+    for operation in (op for path in spec["paths"].values() for op in path.values()):
+        operation["responses"]["503"] = _errors_response(
+            "The database does not answer for a moment (Retry-After says when to try again)"
+        )
+    return spec
+
+
+def _document():
     programmes = list(Programme.objects.order_by("slug").values_list("slug", flat=True))
     summary_properties = {
         "id": {"type": "integer"},
