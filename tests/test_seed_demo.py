@@ -1,5 +1,6 @@
 """`manage.py seed_demo` loads the facts of the source documents and can run again without harm."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -116,9 +117,11 @@ def test_the_second_asylum_wave_opens_later(seeded):
     }
 
 
-def test_the_nato_post_is_open_in_brussels_in_the_crse_section(seeded):
-    post = Vacancy.objects.open().get(programme__slug="nato-staff")
+def test_the_nato_post_closed_on_the_sources_deadline_in_brussels_in_the_crse_section(seeded):
+    post = Vacancy.objects.closed().with_dates().get(programme__slug="nato-staff")
 
+    assert post.closes_on == dt.date(2025, 12, 31)  # "Plazo: 31-12-2025"
+    assert not post.is_example
     assert (post.city, post.country.code) == ("Brussels", "BE")
     assert "Crisis Response Systems and Exercises (CRSE) Section" in post.unit
     assert post.required_languages == {"languages": ["en", "fr"], "levels": [5, 2]}

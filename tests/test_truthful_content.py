@@ -180,13 +180,25 @@ def test_every_open_demo_vacancy_has_a_way_to_apply_that_publishing_accepts(seed
 
 
 def test_made_up_demo_calls_and_vacancies_are_marked_as_examples(seeded):
-    # No source publishes a JPO call or a Selor round; the asylum waves, NATO's and Defence's posts have one.
+    # No source publishes a JPO call or a Selor round; the asylum source names its waves but dates none of
+    # them, so the demo's dated waves are examples too. NATO's and Defence's posts are the sources' own.
     assert set(Call.objects.filter(is_example=True).values_list("programme__slug", flat=True)) == {
         "jpo",
         "civil-crisis-expert",
+        "asylum-migration",
     }
-    assert not Vacancy.objects.filter(is_example=False, programme__slug__in=["jpo", "civil-crisis-expert"])
-    assert not Vacancy.objects.filter(is_example=True, programme__slug__in=["nato-staff", "asylum-migration"])
+    examples = ["jpo", "civil-crisis-expert", "asylum-migration"]
+    assert not Vacancy.objects.filter(is_example=False, call__isnull=False, programme__slug__in=examples)
+    assert not Vacancy.objects.filter(is_example=True, programme__slug__in=["nato-staff", "defence-reserve"])
+
+
+def test_no_date_is_shown_that_its_source_does_not_state(seeded, client):
+    nato = client.get("/en/vacancies/nato-staff-officer-operations-crse/").text
+    defence = client.get("/en/vacancies/defensie-reserve-verbindingsofficier-provinciecommando/").text
+
+    assert "Closed on 31 December 2025" in nato
+    assert "Closing date not stated" in defence and "Rolling" not in defence
+    assert "Opens on" not in defence
 
 
 def test_only_the_headcounts_a_source_gives_are_stated(seeded):

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
 OUTPUT = VAR / "screenshots"
 DATABASE = VAR / "screenshots.sqlite3"
-OPEN_VACANCY = "nato-staff-officer-operations-crse"  # a seeded vacancy with an apply link
+OPEN_VACANCY = "jpo-undp-senegal"  # a seeded open vacancy with an apply link
 
 
 def free_port() -> int:
@@ -66,7 +66,7 @@ def shoot(base_url: str, languages) -> list[Path]:
     pages = {
         "list": ("/vacancies/", None),
         "detail": (f"/vacancies/{OPEN_VACANCY}/", None),
-        "checker": (f"/programmes/nato-staff/eligibility/?vacancy={OPEN_VACANCY}", answer_the_checker),
+        "checker": (f"/programmes/jpo/eligibility/?vacancy={OPEN_VACANCY}", answer_the_checker),
         "alerts": ("/alerts/", None),
     }
     written = []

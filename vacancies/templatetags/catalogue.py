@@ -23,7 +23,7 @@ def _moment(at, day, has_time):
 
 @register.simple_tag
 def deadline(vacancy):
-    """“31 December 2025”, or “31 December 2025, 12:00” when a closing time was stated; "" if rolling."""
+    """“31 December 2025”, or “31 December 2025, 12:00” when a closing time was stated; "" without one."""
     if vacancy.closing_at is None:
         return ""
     return _moment(vacancy.closing_at, vacancy.closes_on, vacancy.closing_has_time)
@@ -52,7 +52,7 @@ def closing_phrase(vacancy):
             return _("Closed")
         return _("Closed on %(date)s") % {"date": date_format(vacancy.closes_on, "DATE_FORMAT")}
     if vacancy.closing_at is None:
-        return _("Rolling: no closing date")
+        return _("Closing date not stated")
     when = deadline(vacancy)
     days = (vacancy.closes_on - timezone.localdate()).days
     if days <= 0:

@@ -90,6 +90,12 @@ class DemoSeeder:
     def closing(self, days):
         return None if days is None else end_of_day(self.today + dt.timedelta(days=days))
 
+    def closing_of(self, item):
+        """A date the source states (`closes_on`), else days from today (`closes_in_days`), else none."""
+        if item.get("closes_on"):
+            return end_of_day(dt.date.fromisoformat(item["closes_on"]))
+        return self.closing(item.get("closes_in_days"))
+
     def publication(self, status, opening):
         """`published_at` is the opening time or now, whichever is earlier; drafts have none."""
         if status != PublicationStatus.PUBLISHED:
@@ -140,15 +146,21 @@ class DemoSeeder:
                 "organisation": Organisation.objects.get(slug=item["organisation"]),
                 "call": call,
                 "positions": item.get("positions"),
-                "is_example": is_example(item),
+                # A vacancy in a call whose dates are made up is an example too: no source publishes it
+                # as open with those dates.
+                "is_example": is_example(item) or (call is not None and call.is_example),
                 "required_experience_years": item.get("required_experience_years"),
                 "required_languages": item.get("required_languages", {}),
                 "opens_at": opens_at,
                 "opens_at_has_time": False,
-                "closes_at": self.closing(item.get("closes_in_days")),
+                "closes_at": self.closing_of(item),
                 "closes_at_has_time": False,
                 "status": status,
-                "published_at": self.publication(status, opens_at or (call.opens_at if call else None)),
+                "published_at": (
+                    start_of_day(dt.date.fromisoformat(item["published_on"]))
+                    if item.get("published_on") and status == PublicationStatus.PUBLISHED
+                    else self.publication(status, opens_at or (call.opens_at if call else None))
+                ),
             },
         )
         vacancy.full_clean()
@@ -166,10 +178,10 @@ def in_language(item, names, year):
 
 
 def is_example(item):
-    """Made up for the demo: the item names no source document."""
+    """Made up for the demo: the item names no source document, or its dates are the demo's."""
     if "source" not in item:
         raise CommandError(f"Demo item {item['slug']} must name its source document (null: an example).")
-    return not item["source"]
+    return not item["source"] or item.get("dates_made_up", False)
 
 
 def fill(text, year):
