@@ -358,8 +358,8 @@ def required_questions(rules: list[Rule], nationality: str) -> dict[str, Rule]:
     for rule in rules:
         if not rule.checkable or not rule.applies(nationality):
             continue
-        if rule.kind == Kind.LANGUAGES:
-            continue  # "none" (no level, or not a very good knowledge) is a valid answer
+        if rule.kind == Kind.LANGUAGES and language_scale(rule.parameters) == Scale.VERY_GOOD:
+            continue  # an unticked box is an answer: not a very good knowledge
         for name in rule.questions():
             needed.setdefault(name, rule)
     return needed

@@ -18,7 +18,12 @@ from .eligibility import LANGUAGES, Candidate, Scale
 from .models import Education
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-NATO_LEVEL_CHOICES = [("", _("None"))] + [(str(n), eligibility.level_text(n)) for n in range(1, 7)]
+# "Not answered" and "none" are different answers: left alone, the menu says nothing about the candidate.
+NATO_LEVEL_CHOICES = [
+    ("", _("Choose a level")),
+    ("0", _("None: I do not know this language")),
+    *((str(n), eligibility.level_text(n)) for n in range(1, 7)),
+]
 
 
 def _nato_level_field(code):
@@ -26,7 +31,7 @@ def _nato_level_field(code):
         label=_("%(language)s (NATO level)") % {"language": LANGUAGES[code]},
         choices=NATO_LEVEL_CHOICES,
         coerce=int,
-        empty_value=0,
+        empty_value=None,
         required=False,
         help_text=_("NATO's levels run from I to VI; the post names V “Advanced” and II “Elementary”."),
     )
@@ -60,6 +65,12 @@ class NumberInput(forms.NumberInput):
         except (TypeError, ValueError):
             return None
         return value
+
+
+def question_labels() -> dict:
+    """{question's field name: its label}, language levels included."""
+    labels = {name: field.label for name, field in _all_fields().items()}
+    return labels | {f"language_{code}": _nato_level_field(code).label for code in LANGUAGES}
 
 
 def _all_fields():
@@ -151,7 +162,7 @@ class EligibilityForm(forms.Form):
             education=data.get("education") or "",
             experience_years=data.get("experience_years"),
             languages={code: data[f"language_{code}"] for code in LANGUAGES if data.get(f"language_{code}")},
-        )
+        )  # level 0 ("none") and no level read the same: nothing held
 
     @classmethod
     def from_json(cls, payload: dict, *, rules):
@@ -191,13 +202,17 @@ class EligibilityForm(forms.Form):
                 continue
             if scale == Scale.VERY_GOOD and not isinstance(value, bool):
                 errors[name] = [str(_("Give true or false: a very good knowledge of this language or not."))]
-            elif scale == Scale.NATO and (isinstance(value, bool) or not isinstance(value, int)):
+            elif scale == Scale.NATO and (isinstance(value, bool) or value not in eligibility.NATO_LEVELS):
                 errors[name] = [str(_("Give a NATO level from 1 to 6."))]
             elif scale == Scale.VERY_GOOD:
                 if value:
                     data[name] = "on"
             else:
                 data[name] = value
+        if scale == Scale.NATO:  # in the API, a language left out is one the candidate does not know
+            for code in LANGUAGES:
+                if f"language_{code}" in asked:
+                    data.setdefault(f"language_{code}", 0)
         return cls(data, rules=rules), errors
 
 
@@ -217,8 +232,8 @@ class ProfileForm(forms.Form):
     """ "Check my eligibility for all vacancies": the union of the questions `rules` read, each asked once.
 
     `rules` are the rules of every vacancy the profile is checked against; languages are asked in each scale
-    those rules use (NATO's levels, a very good knowledge), for the languages each scale is asked about. A
-    question is required when a rule that applies to the candidate's nationality reads it, as in the checker.
+    those rules use (NATO's levels, a very good knowledge), for the languages each scale is asked about. Only
+    the nationality is required (see clean()).
     """
 
     def __init__(self, data=None, *, rules, **kwargs):
@@ -253,18 +268,10 @@ class ProfileForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if "nationality" in self.fields and not data.get("nationality"):
-            if "nationality" not in self.errors:
-                self.add_error("nationality", _("This field is required."))
-            return data
-        for name, rule in eligibility.required_questions(self.rules, data.get("nationality", "")).items():
-            if name in self.fields and data.get(name) in (None, "") and name not in self.errors:
-                message = (
-                    _("This field is required for nationals of %(group)s.") % {"group": rule.applies_to_name}
-                    if rule.applies_to is not None
-                    else _("This field is required.")
-                )
-                self.add_error(name, message)
+        # Only the nationality is required: a question left open makes the vacancies whose rules read it
+        # "cannot tell", with the question named, instead of refusing every other answer.
+        if "nationality" in self.fields and not data.get("nationality") and "nationality" not in self.errors:
+            self.add_error("nationality", _("This field is required."))
         return data
 
     def profile(self):
@@ -276,7 +283,7 @@ class ProfileForm(forms.Form):
             birth_date=data.get("birth_date"),
             education=data.get("education") or "",
             experience_years=data.get("experience_years"),
-            levels={code: data[f"language_{code}"] for code in LANGUAGES if data.get(f"language_{code}")},
+            levels={code: level for code in LANGUAGES if (level := data.get(f"language_{code}")) is not None},
             very_good={code: True for code in LANGUAGES if data.get(f"very_good_{code}")},
         )
 

@@ -32,7 +32,7 @@ class Profile:
     birth_date: dt.date | None = None
     education: str = ""
     experience_years: Decimal | None = None
-    levels: dict = field(default_factory=dict)  # NATO levels {"en": 5}
+    levels: dict = field(default_factory=dict)  # NATO levels {"en": 5}; 0: none; absent: not answered
     very_good: dict = field(default_factory=dict)  # a very good knowledge {"en": True}
 
     def candidate(self, scale=Scale.NATO) -> Candidate:
@@ -54,7 +54,8 @@ class Profile:
             "education": self.education,
             "experience_years": self.experience_years,
         }
-        return {name for name, value in given.items() if value not in (None, "")}
+        answered = {name for name, value in given.items() if value not in (None, "")}
+        return answered | {f"language_{code}" for code in self.levels}  # 0: "none", an answer
 
     def form_initial(self) -> dict:
         """The answers as ProfileForm's initial values, to change them."""
@@ -103,7 +104,7 @@ def from_data(data) -> Profile | None:
             return None
         if not set(levels) <= set(LANGUAGES) or not set(very_good) <= set(LANGUAGES):
             return None
-        if any(isinstance(v, bool) or v not in NATO_LEVELS for v in levels.values()):
+        if any(isinstance(v, bool) or (v not in NATO_LEVELS and v != 0) for v in levels.values()):
             return None
         if any(not isinstance(v, bool) for v in very_good.values()):
             return None

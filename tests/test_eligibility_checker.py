@@ -324,3 +324,15 @@ def test_a_check_stores_nothing_and_logs_no_birth_date(client, seeded, caplog):
     assert writes == []
     assert "1994-07-13" not in caplog.text
     assert "1994" not in " ".join(q["sql"] for q in captured)
+
+
+def test_the_nato_checker_asks_for_a_level_rather_than_reading_none_into_a_blank(client, seeded):
+    url = "/en/programmes/nato-staff/eligibility/"
+    answers = {"nationality": "BE", "birth_date": "1995-01-01", "education": "master", "experience_years": 3}
+
+    blank = client.post(url, answers | {"language_en": "", "language_fr": ""})
+    none = client.post(url, answers | {"language_en": "5", "language_fr": "0"})
+
+    assert blank.status_code == 400 and "data-verdict" not in blank.text
+    assert "This field is required." in blank.text
+    assert 'data-verdict="not-eligible"' in none.text and "French none" in none.text

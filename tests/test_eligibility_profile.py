@@ -343,3 +343,21 @@ def test_an_empty_eligible_list_offers_to_remove_the_eligibility_filter(client, 
     html = client.get(LIST, {"eligibility": "may"}).content.decode()
     assert verdicts(html) == []
     assert "Remove “Eligibility: May apply”" in html
+
+
+def test_a_nato_level_left_unchosen_is_not_read_as_no_knowledge(client, seeded):
+    keep_profile(client, language_en="", language_fr="")  # only the JPO boxes ticked
+
+    html = client.get("/en/vacancies/nato-staff-officer-operations-crse/").content.decode()
+
+    assert 'data-verdict="unknown"' in html
+    assert "Your answers do not say: English (NATO level), French (NATO level)." in html
+
+
+def test_only_the_nationality_is_required_of_a_profile(client, seeded):
+    keep_profile(client, nationality="CD", birth_date="", education="", experience_years="")
+
+    html = client.get(LIST).content.decode()
+
+    assert "This field is required" not in html
+    assert "eligible" in verdicts(html) or "unknown" in verdicts(html)

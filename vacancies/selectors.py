@@ -475,9 +475,9 @@ def _catalogue_groups():
 
 
 def profile_question_labels():
-    from programmes.forms import _all_fields
+    from programmes.forms import question_labels
 
-    return {name: field.label for name, field in _all_fields().items()}
+    return question_labels()
 
 
 def profile_questions_rules() -> list:
