@@ -279,14 +279,15 @@ def _apply_vacancy_requirements(rules, vacancy, by_slug, members):
             explanation=_("This post is reserved for: %(who)s.") % {"who": who},
             countries=reserved,
         )
-    # On a post, "stated in each publication" is this publication: the organisation checks it.
+    # On a post, "stated in each publication" is this post's publication, which the organisation writes
+    # (its job description): what it asks is not data here, so the answer still cannot be decided online.
     for code, rule in list(rules.items()):
         if rule.kind == Kind.PER_POST:
             rules[code] = Rule(
                 code,
-                Kind.INFORMATIONAL,
-                {},
-                _("The conditions of this post are those stated in its publication, on this page."),
+                Kind.PER_POST,
+                {"post": True},
+                _("The organisation's publication of this post (its job description) states its conditions."),
                 applies_to=rule.applies_to,
                 applies_to_name=rule.applies_to_name,
                 source=rule.source,
@@ -447,12 +448,12 @@ def _check_one(rule: Rule, candidate: Candidate, call_year: int) -> Result:
             ),
         }
     elif rule.kind == Kind.PER_POST:
-        return Result(
-            rule.code,
-            Outcome.DEPENDS,
-            _("This depends on the post: each post's publication states its conditions."),
-            rule.explanation,
+        message = (
+            _("Not checked here: the organisation's job description states this post's other conditions.")
+            if params.get("post")
+            else _("This depends on the post: each post's publication states its conditions.")
         )
+        return Result(rule.code, Outcome.DEPENDS, message, rule.explanation)
     else:
         return Result(
             rule.code, Outcome.LATER, _("Checked by the employer later in the procedure."), rule.explanation

@@ -382,7 +382,8 @@ def test_a_partner_country_post_admits_partner_nationals_instead_of_belgians(jpo
     on_the_post = evaluate(post, older_rwandan, 2026)
 
     assert results_by_code(on_the_post) == {"nationality": True, "partner-posts": None}
-    assert verdict(on_the_post) is True  # the post's own publication is the organisation's to check
+    # Its other conditions are in the organisation's job description, not data here: no "you may apply".
+    assert verdict(on_the_post) is None
     assert results_by_code(evaluate(post, candidate(nationality="BE"), 2026))["nationality"] is False
     assert verdict(evaluate(jpo, older_rwandan, 2026)) is None  # at programme level: it depends on the post
 
@@ -392,7 +393,7 @@ def test_a_post_reserved_for_named_countries_takes_only_their_nationals(jpo, cli
 
     assert "Nationals of: Democratic Republic of the Congo" in client.get(f"/en/vacancies/{post.slug}/").text
 
-    assert verdict(evaluate(post, candidate(nationality="CD"), 2026)) is True
+    assert verdict(evaluate(post, candidate(nationality="CD"), 2026)) is None  # the rest: the job description
     assert verdict(evaluate(post, candidate(nationality="RW"), 2026)) is False
 
 

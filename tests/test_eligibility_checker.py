@@ -96,7 +96,7 @@ VERDICTS = [
         jpo_belgian(
             vacancy=JPO_PARTNER_POST, age=45, nationality="CD", education="secondary", experience_years=0
         ),
-        "eligible",
+        "unknown",  # the post's other conditions are in the organisation's job description
         id="jpo-partner-national-on-a-partner-post",
     ),
     pytest.param(jpo_belgian(vacancy=JPO_PARTNER_POST), "not-eligible", id="jpo-belgian-on-a-partner-post"),

@@ -12,7 +12,7 @@ CASES = [
     ("jpo", None, {"birth_date": "1980-01-01"}, "not-eligible"),  # a Belgian well over 32
     ("jpo", None, {"nationality": "CD"}, "unknown"),  # partner country: depends on the post
     ("jpo", None, {"nationality": "US"}, "not-eligible"),
-    ("jpo", "jpo-unicef-dr-congo-partnerland", {"nationality": "CD", "education": "secondary"}, "eligible"),
+    ("jpo", "jpo-unicef-dr-congo-partnerland", {"nationality": "CD", "education": "secondary"}, "unknown"),
     ("jpo", "jpo-unicef-dr-congo-partnerland", {}, "not-eligible"),  # a Belgian on a partner post
     ("nato-staff", None, {"education": "bachelor"}, "eligible"),
     ("nato-staff", "nato-staff-officer-operations-crse", {"nationality": "CH"}, "not-eligible"),
