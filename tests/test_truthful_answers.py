@@ -386,3 +386,14 @@ def test_a_copy_of_a_cancelled_call_is_not_cancelled():
     copy = services.call_duplicate(call=Call.objects.get(pk=call.pk))
 
     assert copy.status == DRAFT and copy.cancelled_at is None
+
+
+def test_a_closed_vacancy_is_not_offered_to_check_and_its_checker_says_it_is_closed(client):
+    call_command("seed_demo", verbosity=0)
+    closed = "/en/vacancies/jpo-ilo-geneve-vorig-jaar/"
+
+    page = client.get(closed).text
+    checker = client.get("/en/programmes/jpo/eligibility/?vacancy=jpo-ilo-geneve-vorig-jaar").text
+
+    assert "Check whether you can apply" not in page
+    assert "This vacancy is closed: you can no longer apply for it." in checker
