@@ -67,6 +67,27 @@ class NumberInput(forms.NumberInput):
         return value
 
 
+WORKING_AGE = 15  # years of experience cannot start before this age (a first student job in Belgium)
+
+
+def _check_experience_fits_age(form, data):
+    """More years of experience than years since the age of 15 is a typo in one of the two answers."""
+    birth_date, years = data.get("birth_date"), data.get("experience_years")
+    if birth_date is None or years is None or "experience_years" in form.errors:
+        return
+    today = dt.date.today()
+    age = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+    if years > max(0, age - WORKING_AGE):
+        form.add_error(
+            "experience_years",
+            _(
+                "That is more years of experience than years since the age of %(age)s: check it and the "
+                "date of birth."
+            )
+            % {"age": WORKING_AGE},
+        )
+
+
 def question_labels() -> dict:
     """{question's field name: its label}, language levels included."""
     labels = {name: field.label for name, field in _all_fields().items()}
@@ -140,6 +161,7 @@ class EligibilityForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        _check_experience_fits_age(self, data)
         if "nationality" in self.fields and not data.get("nationality"):
             if "nationality" not in self.errors:
                 self.add_error("nationality", _("This field is required."))
@@ -272,6 +294,7 @@ class ProfileForm(forms.Form):
         # "cannot tell", with the question named, instead of refusing every other answer.
         if "nationality" in self.fields and not data.get("nationality") and "nationality" not in self.errors:
             self.add_error("nationality", _("This field is required."))
+        _check_experience_fits_age(self, data)
         return data
 
     def profile(self):

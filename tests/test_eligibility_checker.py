@@ -336,3 +336,13 @@ def test_the_nato_checker_asks_for_a_level_rather_than_reading_none_into_a_blank
     assert blank.status_code == 400 and "data-verdict" not in blank.text
     assert "This field is required." in blank.text
     assert 'data-verdict="not-eligible"' in none.text and "French none" in none.text
+
+
+def test_more_years_of_experience_than_a_working_life_is_refused_as_a_typo(client, seeded):
+    answers = {"nationality": "BE", "birth_date": "2015-06-01", "education": "master", "experience_years": 45}
+
+    page = client.post("/en/programmes/jpo/eligibility/", answers)
+    api = post_json(client, jpo_candidate(birth_date="2015-06-01", experience_years=45))
+
+    assert page.status_code == 400 and "more years of experience than years since the age of 15" in page.text
+    assert api.status_code == 400 and "experience_years" in api.json()["errors"]
