@@ -97,3 +97,25 @@ def test_a_search_of_symbols_alone_finds_nothing_and_fails_nothing(client, q):
 
     assert found(q) == []
     assert client.get("/api/v1/vacancies/", {"q": q}).status_code == 200
+
+
+@pytest.mark.parametrize("words", ["ONU", "Verenigde Naties", "Nations unies", "United Nations"])
+def test_the_un_in_any_language_finds_every_post_of_a_un_organisation_in_the_demo_catalogue(words):
+    from django.core.management import call_command
+
+    from vacancies.models import Vacancy
+
+    call_command("seed_demo", verbosity=0)
+    un_posts = set(
+        Vacancy.objects.public().filter(organisation__kind="un-agency").values_list("title_nl", flat=True)
+    )
+
+    assert un_posts and set(found(words, status="all")) == un_posts
+
+
+def test_nato_s_international_staff_is_found_by_its_french_name_in_the_demo_catalogue():
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+
+    assert found("Secrétariat international", status="all") == ["Staff Officer"]
