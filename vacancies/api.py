@@ -22,6 +22,7 @@ from . import openapi, selectors
 from .caching import cached_page
 from .models import Vacancy
 from .pagination import paginate
+from .selection import FILTERS
 
 
 def _language(request):
@@ -72,6 +73,10 @@ def vacancy_summary(vacancy, request):
         "closes_at_has_time": vacancy.closing_has_time if vacancy.closing_at else None,
         "cancelled_at": vacancy.cancellation_at,
         "status": vacancy.state,
+        "contract_type": vacancy.contract_type,
+        "required_education": vacancy.required_education,
+        "working_languages": vacancy.working_languages,
+        "organisation_type": vacancy.organisation.kind,
         "url": url,
     }
 
@@ -148,7 +153,6 @@ def vacancy_detail(request, slug):
             "unit": vacancy.unit,
             "grade": vacancy.grade,
             "positions": vacancy.positions,  # null: not stated
-            "contract_type": vacancy.contract_type,
             "reserved_for": vacancy.reserved_for,
             "summary": vacancy.summary,
             "description_html": render_markdown(vacancy.description),
@@ -235,7 +239,7 @@ def eligibility(request):
     )
 
 
-LIST_FILTERS = ("q", "programme", "organisation", "country", "status", "sort")
+LIST_FILTERS = FILTERS
 
 
 def _filters(value):

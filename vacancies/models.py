@@ -34,6 +34,54 @@ WINDOW_END = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>()]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
 
 
+class WorkingLanguage(models.TextChoices):
+    """The languages a post is selected and worked in (a Belgian federal selection's language role, an
+    international organisation's working languages)."""
+
+    DUTCH = "nl", _("Dutch")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+    ENGLISH = "en", _("English")
+
+
+class LanguageCodesField(models.CharField):
+    """A set of WorkingLanguage codes: a sorted list in Python, "en,fr" in the database (so that
+    `__contains="fr"` finds a language on any database), checkboxes in the admin."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", list)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple | set):
+            return sorted(set(value), key=WorkingLanguage.values.index)
+        return [code for code in WorkingLanguage.values if code in (value or "").split(",")]
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def get_prep_value(self, value):
+        if isinstance(value, list | tuple | set):
+            return ",".join(self.to_python(value))
+        return value  # a lookup's text ("fr" for __contains) or None
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return forms.TypedMultipleChoiceField(
+            choices=WorkingLanguage.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+        )
+
+
 def start_of_day(day: dt.date) -> dt.datetime:
     """The first instant of `day` in Brussels: an opening date without a time."""
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
@@ -381,6 +429,10 @@ class Vacancy(Publishable):
         choices=ContractType.choices,
         blank=True,
         help_text=_("Empty: the source does not state it."),
+    )
+    working_languages = LanguageCodesField(
+        _("selection and working languages"),
+        help_text=_("The languages the selection is held and the post is worked in. Empty: not stated."),
     )
     apply_url = models.URLField(_("apply link"), blank=True)
     apply_instructions = translated(models.TextField(_("how to apply"), help_text=_("Markdown.")))

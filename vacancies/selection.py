@@ -24,18 +24,45 @@ from django.utils.translation import pgettext
 
 # Parameters, in the order of the normalised query string. FILTERS decide which vacancies are listed (and
 # what an alert follows); the others only how the list is shown.
-FILTERS = ("q", "programme", "organisation", "country", "status", "sort")
-MULTI_VALUED = ("programme", "organisation", "country")
+FILTERS = (
+    "q",
+    "programme",
+    "organisation",
+    "country",
+    "contract",
+    "education",
+    "language",
+    "organisation_type",
+    "closing",
+    "status",
+    "sort",
+)
+MULTI_VALUED = (
+    "programme",
+    "organisation",
+    "country",
+    "contract",
+    "education",
+    "language",
+    "organisation_type",
+)
 VIEW_PARAMETERS = ("eligibility", "facets", "page")
 KNOWN = (*FILTERS, *VIEW_PARAMETERS)
 DEFAULT_STATUS = "open"
 ELIGIBILITY_CHOICES = ("may", "not", "unknown")
+UNSTATED = "unstated"  # a facet's value for "the source does not say"
+CLOSING_SOON = "soon"  # ?closing=soon: closes within 7 days
 # The query string's name of each field of a Selection.
 FIELDS = {
     "q": "terms",
     "programme": "programmes",
     "organisation": "organisations",
     "country": "countries",
+    "contract": "contracts",
+    "education": "educations",
+    "language": "languages",
+    "organisation_type": "organisation_types",
+    "closing": "closing",
     "status": "status",
     "sort": "sort",
     "eligibility": "eligibility",
@@ -83,6 +110,11 @@ class Selection:
     programmes: tuple[str, ...] = ()  # slugs, sorted
     organisations: tuple[str, ...] = ()  # slugs, sorted
     countries: tuple[str, ...] = ()  # ISO codes, sorted
+    contracts: tuple[str, ...] = ()  # Vacancy.ContractType values or UNSTATED, sorted (so the others)
+    educations: tuple[str, ...] = ()  # Education values or UNSTATED
+    languages: tuple[str, ...] = ()  # WorkingLanguage values or UNSTATED
+    organisation_types: tuple[str, ...] = ()  # Organisation.Kind values
+    closing: str = ""  # CLOSING_SOON: closes within 7 days
     status: str = DEFAULT_STATUS  # open, upcoming, closed or all
     sort: str = ""  # relevance, closing, newest or title; "" for the default
     eligibility: str = ""  # may, not, unknown: read only with a candidate's profile
@@ -100,6 +132,11 @@ class Selection:
             programmes=tuple(sorted({p.slug for p in cleaned.get("programme") or ()})),
             organisations=tuple(sorted({o.slug for o in cleaned.get("organisation") or ()})),
             countries=tuple(sorted(set(cleaned.get("country") or ()))),
+            contracts=tuple(sorted(set(cleaned.get("contract") or ()))),
+            educations=tuple(sorted(set(cleaned.get("education") or ()))),
+            languages=tuple(sorted(set(cleaned.get("language") or ()))),
+            organisation_types=tuple(sorted(set(cleaned.get("organisation_type") or ()))),
+            closing=cleaned.get("closing") or "",
             status=cleaned.get("status") or DEFAULT_STATUS,
             sort="" if cleaned.get("sort") in (None, "", default_sort(terms)) else cleaned["sort"],
             eligibility=eligibility[:20],
@@ -131,6 +168,13 @@ class Selection:
     def places_chosen(self) -> bool:
         """Whether a programme, organisation or country narrows the list (the facets count otherwise)."""
         return bool(self.programmes or self.organisations or self.countries)
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether any facet other than the status narrows the list."""
+        return self.places_chosen or bool(
+            self.contracts or self.educations or self.languages or self.organisation_types or self.closing
+        )
 
     def values(self, name) -> tuple[str, ...]:
         """The chosen values of one parameter (a query string's name), as strings."""
@@ -200,6 +244,13 @@ class Selection:
         if self.countries:
             named = ", ".join(sorted(str(countries.name(code)) for code in self.countries))
             parts.append(_("Country: %(value)s") % {"value": named})
+        parts += [
+            _("%(filter)s: %(value)s") % {"filter": label, "value": ", ".join(str(names[v]) for v in chosen)}
+            for label, names, chosen in self._stated_choices()
+            if chosen
+        ]
+        if self.closing:
+            parts.append(_("Closes within 7 days"))
         statuses = {
             "upcoming": pgettext("vacancies filter", "Opening soon"),
             "closed": pgettext("vacancies filter", "Closed"),
@@ -208,3 +259,21 @@ class Selection:
         if self.status in statuses:
             parts.append(_("Status: %(value)s") % {"value": statuses[self.status]})
         return "; ".join(parts) if parts else _("All open vacancies")
+
+    def _stated_choices(self):
+        """(label, {value: name}, chosen values) of the facets staff state once, in the list's order."""
+        from programmes.models import Education
+
+        from .models import Organisation, Vacancy, WorkingLanguage
+
+        unstated = {UNSTATED: _("Not stated")}
+        return [
+            (_("Contract type"), {**dict(Vacancy.ContractType.choices), **unstated}, self.contracts),
+            (_("Minimum education"), {**dict(Education.choices), **unstated}, self.educations),
+            (
+                _("Selection and working language"),
+                {**dict(WorkingLanguage.choices), **unstated},
+                self.languages,
+            ),
+            (_("Organisation type"), dict(Organisation.Kind.choices), self.organisation_types),
+        ]

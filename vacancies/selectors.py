@@ -130,12 +130,46 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         "programme": programmes,
         "organisation": organisations,
         "country": country_list,
+        **_count_stated_facets(filterset),
         "status": statuses,
     }
     # Plain strings: lazy translations would be translated again in whatever language reads the cache.
     for options in facets.values():
         for option in options:
             option["label"] = str(option["label"])
+    return facets
+
+
+def _stated_options(filterset, facet):
+    return filterset.filters[facet].extra["choices"]
+
+
+def _count_stated_facets(filterset: VacancyFilter) -> dict:
+    """Counts of the facets staff state once (contract type, education, languages, organisation type,
+    closing within 7 days), each under every filter but its own: one query for those not chosen (they share
+    the whole selection as their base), and one more for each that is chosen."""
+    selection = filterset.selection
+    aggregates = {}  # base (the chosen facet, or "" for the whole selection): {alias: Count}
+    names = {}  # alias: (facet, value)
+    for facet in VacancyFilter.STATED_FACETS:
+        base = facet if selection.values(facet) else ""
+        for value, _label in _stated_options(filterset, facet):
+            alias = f"n{len(names)}"
+            names[alias] = (facet, value)
+            condition = VacancyFilter.stated_q(facet, value)
+            aggregates.setdefault(base, {})[alias] = Count("pk", filter=condition)
+    counts = {}
+    for base, counted in aggregates.items():
+        for alias, n in filterset.queryset_without(base).aggregate(**counted).items():
+            counts[names[alias]] = n
+    facets = {}
+    for facet in VacancyFilter.STATED_FACETS:
+        chosen = selection.values(facet)
+        facets[facet] = [
+            {"value": value, "label": label, "count": counts[facet, value], "selected": value in chosen}
+            for value, label in _stated_options(filterset, facet)
+            if counts[facet, value] or value in chosen
+        ]
     return facets
 
 

@@ -154,7 +154,7 @@ def _filter_removals(selection, filterset, facets, eligible=None):
 
     if selection.terms:
         removals.append({"label": label("q", selection.terms), "url": selection.without("q").url()})
-    for name in ("programme", "organisation", "country"):
+    for name in ("programme", "organisation", "country", *filterset.STATED_FACETS):
         chosen = selection.values(name)
         for option in facets[name]:
             if option["value"] in chosen:
