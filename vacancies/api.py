@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from programmes.eligibility import rules_for, verdict_name
 from programmes.forms import EligibilityForm, ProfileForm
-from programmes.markup import render_markdown
 from programmes.models import Programme
 
 from . import openapi, selectors
@@ -155,11 +154,11 @@ def vacancy_detail(request, slug):
             "positions": vacancy.positions,  # null: not stated
             "reserved_for": vacancy.reserved_for,
             "summary": vacancy.summary,
-            "description_html": render_markdown(vacancy.description),
-            "essential_requirements_html": render_markdown(vacancy.essential_requirements),
-            "desirable_requirements_html": render_markdown(vacancy.desirable_requirements),
+            "description_html": vacancy.description_html,
+            "essential_requirements_html": vacancy.essential_requirements_html,
+            "desirable_requirements_html": vacancy.desirable_requirements_html,
             "apply_url": vacancy.apply_url,
-            "apply_instructions_html": render_markdown(vacancy.apply_instructions),
+            "apply_instructions_html": vacancy.apply_instructions_html,
             "published_at": vacancy.published_at,
             "is_example": vacancy.is_example,
         }

@@ -41,8 +41,9 @@ def job_posting(vacancy, request) -> str:
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": vacancy.title,
-        "description": str(
-            render_markdown("\n\n".join(filter(None, [vacancy.summary, vacancy.description])))
+        # The summary (a sentence or two) rendered here; the description as rendered when it was saved.
+        "description": "\n".join(
+            filter(None, [str(render_markdown(vacancy.summary)), vacancy.description_html])
         ),
         "datePosted": vacancy.published_at.date().isoformat() if vacancy.published_at else None,
         "validThrough": valid_through(vacancy),

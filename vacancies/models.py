@@ -11,6 +11,7 @@ keep every comparison (and the window triggers of migration 0007) as they were.
 """
 
 import datetime as dt
+import hashlib
 import re
 
 from django.conf import settings
@@ -20,11 +21,14 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from programmes.markup import render_markdown
 from programmes.models import Education, Programme
-from programmes.translation import columns, localized, require_one, translated
+from programmes.translation import active_first, columns, localized, require_one, translated
 
 # The stored window of a vacancy without an opening or closing time (see Vacancy.window_opens).
 WINDOW_START = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
@@ -128,6 +132,26 @@ class PublicationStatus(models.TextChoices):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
+
+
+MARKDOWN_FIELDS = ("description", "essential_requirements", "desirable_requirements", "apply_instructions")
+MARKDOWN_COLUMNS = {column for name in MARKDOWN_FIELDS for column in columns(name)}
+_DETAIL_PREFIXES = {}
+
+
+def text_digest(text):
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def detail_path(slug):
+    """reverse("vacancies:detail", slug=slug) without a URL resolution per vacancy: a list reverses once per
+    language and script prefix, then joins."""
+    from django.urls import get_script_prefix
+
+    key = (get_language(), get_script_prefix())
+    if (prefix := _DETAIL_PREFIXES.get(key)) is None:
+        prefix = _DETAIL_PREFIXES[key] = reverse("vacancies:detail", kwargs={"slug": "_"})[:-2]
+    return f"{prefix}{slug}/"
 
 
 class Publishable(models.Model):
@@ -440,6 +464,10 @@ class Vacancy(Publishable):
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, help_text=_("Empty: as the call.")
     )
+    # The Markdown texts (MARKDOWN_FIELDS, each language's column) as sanitised HTML, rendered once when the
+    # vacancy is saved rather than on every page, API answer and JSON-LD, with a digest of the text rendered:
+    # {"description_nl": ["<digest>", "<p>…</p>"]}.
+    rendered = models.JSONField(default=dict, blank=True, editable=False)
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # The effective window: own opens_at, else the call's, else WINDOW_START; own closes_at, else the
@@ -480,8 +508,54 @@ class Vacancy(Publishable):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        fields = kwargs.get("update_fields")
+        if fields is None:
+            self.render_texts()
+        elif MARKDOWN_COLUMNS & set(fields):
+            self.render_texts()
+            kwargs["update_fields"] = {*fields, "rendered"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return reverse("vacancies:detail", kwargs={"slug": self.slug})
+        return detail_path(self.slug)
+
+    def render_texts(self):
+        """Render the Markdown texts into `rendered` (save() does; bulk_create() callers must), each with a
+        digest of the text it was rendered from."""
+        self.rendered = {
+            column: [text_digest(text), str(render_markdown(text))]
+            for column in sorted(MARKDOWN_COLUMNS)
+            if (text := getattr(self, column))
+        }
+
+    def html(self, name):
+        """The Markdown text `name` as the page shows it (the active language, else the first that has text),
+        as sanitised HTML: the one rendered at save, else (a text written around save(), by update() say)
+        rendered now."""
+        for code in active_first():
+            if text := getattr(self, f"{name}_{code}"):
+                digest, html = self.rendered.get(f"{name}_{code}") or ("", "")
+                if digest == text_digest(text):
+                    return mark_safe(html)  # noqa: S308 - sanitised when rendered
+                return render_markdown(text)
+        return ""
+
+    @property
+    def description_html(self):
+        return self.html("description")
+
+    @property
+    def essential_requirements_html(self):
+        return self.html("essential_requirements")
+
+    @property
+    def desirable_requirements_html(self):
+        return self.html("desirable_requirements")
+
+    @property
+    def apply_instructions_html(self):
+        return self.html("apply_instructions")
 
     @property
     def window(self):

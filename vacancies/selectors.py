@@ -21,17 +21,40 @@ from programmes.translation import columns, shown_in
 
 from . import caching, search
 from .filters import VacancyFilter
-from .models import Call, Organisation, PublicationStatus, Vacancy, VacancyQuerySet
+from .models import MARKDOWN_FIELDS, Call, Organisation, PublicationStatus, Vacancy, VacancyQuerySet
 from .selection import ELIGIBILITY_CHOICES
+
+# Columns no card, feed entry or API summary shows: a list leaves them in the database (the texts are TOASTed
+# kilobytes a row; the search vector more). A detail page needs its own texts, not its programme's.
+PROGRAMME_TEXTS = (
+    *(
+        f"programme__{column}"
+        for name in ("summary", "description", "how_to_apply", "privacy_note")
+        for column in columns(name)
+    ),
+    "programme__internal_notes",
+)
+DETAIL_UNSHOWN = ("search_vector", "internal_notes", *PROGRAMME_TEXTS)
+CARD_UNSHOWN = (
+    *DETAIL_UNSHOWN,
+    *(column for name in MARKDOWN_FIELDS for column in columns(name)),
+    "rendered",
+    "organisation__other_names",
+)
 
 
 def public_vacancies():
     return Vacancy.objects.public().with_state().select_related("programme", "organisation")
 
 
+def public_cards():
+    """The public catalogue with the columns a card (or feed entry, or API summary) shows."""
+    return public_vacancies().defer(*CARD_UNSHOWN)
+
+
 def vacancy_list(*, filters) -> VacancyFilter:
     """A bound filterset over the public catalogue; `.qs` is the filtered, sorted queryset."""
-    return VacancyFilter(filters, queryset=public_vacancies())
+    return VacancyFilter(filters, queryset=public_cards())
 
 
 def _selection(filterset: VacancyFilter) -> str:
@@ -221,12 +244,13 @@ def _counts_at_once(filterset):
 def vacancy_detail(*, slug) -> Vacancy:
     """A public vacancy, or one cancelled after it was published (its page says so; links to it are out
     there). Raises Http404 for anything else."""
-    vacancy = public_vacancies().select_related("call").filter(slug=slug).first()
+    vacancy = public_vacancies().select_related("call").defer(*DETAIL_UNSHOWN).filter(slug=slug).first()
     if vacancy is None:
         vacancy = (
             Vacancy.objects.cancelled_after_publication()
             .with_state()
             .select_related("programme", "organisation", "call")
+            .defer(*DETAIL_UNSHOWN)
             .filter(slug=slug)
             .first()
         )
@@ -244,6 +268,7 @@ def similar_vacancies(*, vacancy: Vacancy, limit=3):
         .filter(programme_id=vacancy.programme_id)
         .exclude(pk=vacancy.pk)
         .select_related("organisation", "programme")
+        .defer(*CARD_UNSHOWN)
         .by_closing()
     )
     similar = list(others.filter(organisation_id=vacancy.organisation_id)[:limit])
