@@ -66,3 +66,15 @@ def test_a_vacancy_s_address_is_the_one_django_reverses(language):
     vacancy = VacancyFactory(slug="data-analyst-2026")
     with translation.override(language):
         assert vacancy.get_absolute_url() == reverse("vacancies:detail", kwargs={"slug": "data-analyst-2026"})
+
+
+def test_pages_are_kept_in_the_cache_alias_of_their_own(client):
+    from django.core.cache import caches
+
+    VacancyFactory(title="Data analyst")
+    caches["pages"].clear()
+    client.get(LIST, {"q": "analyst", "utm_source": "x"})
+
+    kept = list(caches["pages"]._cache)  # local memory in the tests: "<prefix>:<version>:<key>"
+    assert any(key.startswith("pages:") and ":page:" in key for key in kept)
+    assert not any(key.startswith(":") and ":page:" in key for key in kept)  # nothing in the default alias

@@ -25,19 +25,23 @@ from urllib.parse import urlencode
 import redis
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import get_language
 
 from programmes.profile import COOKIE_NAME as ELIGIBILITY_PROFILE_COOKIE
 
 from .selection import normalise
 
+# The cache alias of the catalogue (settings.CACHES["pages"]): pages, facet counts and the version they were
+# computed under.
+cache = ConnectionProxy(caches, "pages")
 VERSION_KEY = "catalogue:version"
 MAX_AGE = 300  # seconds
 RENDERING_SOURCES = {".py", ".html", ".txt", ".po"}

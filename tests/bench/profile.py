@@ -40,7 +40,8 @@ def main(argv=None):
     if args.uncached:
         from django.test import override_settings
 
-        dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        dummy = dict.fromkeys(("default", "pages"), dummy)
         override_settings(CACHES=dummy).enable()
     from django.db import connection
     from django.test import Client
