@@ -147,15 +147,15 @@ class VacancyFilter(django_filters.FilterSet):
     def filter_closing(self, queryset, name, value):
         return queryset.filter(self.stated_q("closing", value)) if value else queryset
 
+    @staticmethod
+    def status_q(value, now):
+        """The vacancies of a status ("all": every one)."""
+        rules = {"open": VacancyQuerySet.open_q, "upcoming": VacancyQuerySet.upcoming_q}
+        rules["closed"] = VacancyQuerySet.closed_q
+        return rules[value](now) if value in rules else Q()
+
     def filter_status(self, queryset, name, value):
-        now = timezone.now()
-        if value == "open":
-            return queryset.filter(VacancyQuerySet.open_q(now))
-        if value == "upcoming":
-            return queryset.filter(VacancyQuerySet.upcoming_q(now))
-        if value == "closed":
-            return queryset.filter(VacancyQuerySet.closed_q(now))
-        return queryset
+        return queryset.filter(self.status_q(value, timezone.now()))
 
     def filter_sort(self, queryset, name, value):
         selection = self.selection

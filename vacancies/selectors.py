@@ -139,12 +139,18 @@ def _count_facets(filterset: VacancyFilter) -> dict:
     country_list.sort(key=lambda c: (-c["count"], c["label"]))
 
     now = timezone.now()
+    # The stated facets that are not chosen count the whole selection: the status totals' query counts them
+    # too, under the chosen status (one pass over a search's matches instead of two).
+    stated_counts, whole_selection = _stated_counts(filterset)
+    status_q = VacancyFilter.status_q(selection.status, now)
     totals = filterset.queryset_without("status").aggregate(
         open=Count("pk", filter=VacancyQuerySet.open_q(now)),
         upcoming=Count("pk", filter=VacancyQuerySet.upcoming_q(now)),
         closed=Count("pk", filter=VacancyQuerySet.closed_q(now)),
         all=Count("pk"),
+        **{alias: Count("pk", filter=condition & status_q) for alias, condition in whole_selection.items()},
     )
+    stated_counts |= {alias: totals[alias] for alias in whole_selection}
     statuses = [
         {"value": value, "label": label, "count": totals[value], "selected": value == selection.status}
         for value, label in filterset.filters["status"].extra["choices"]
@@ -153,7 +159,7 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         "programme": programmes,
         "organisation": organisations,
         "country": country_list,
-        **_count_stated_facets(filterset),
+        **_stated_facets(filterset, stated_counts),
         "status": statuses,
     }
     # Plain strings: lazy translations would be translated again in whatever language reads the cache.
@@ -167,32 +173,48 @@ def _stated_options(filterset, facet):
     return filterset.filters[facet].extra["choices"]
 
 
-def _count_stated_facets(filterset: VacancyFilter) -> dict:
+def _stated_aliases(filterset):
+    """{alias: (facet, value)} of every value of the facets staff state once."""
+    values = [
+        (facet, value)
+        for facet in VacancyFilter.STATED_FACETS
+        for value, _label in _stated_options(filterset, facet)
+    ]
+    return {f"n{i}": pair for i, pair in enumerate(values)}
+
+
+def _stated_counts(filterset: VacancyFilter):
     """Counts of the facets staff state once (contract type, education, languages, organisation type,
-    closing within 7 days), each under every filter but its own: one query for those not chosen (they share
-    the whole selection as their base), and one more for each that is chosen."""
+    closing within 7 days), each under every filter but its own. Returns ({alias: count} of the chosen
+    facets, one query each; {alias: condition} of the others, which count the whole selection: the caller
+    counts them)."""
     selection = filterset.selection
-    aggregates = {}  # base (the chosen facet, or "" for the whole selection): {alias: Count}
-    names = {}  # alias: (facet, value)
-    for facet in VacancyFilter.STATED_FACETS:
-        base = facet if selection.values(facet) else ""
-        for value, _label in _stated_options(filterset, facet):
-            alias = f"n{len(names)}"
-            names[alias] = (facet, value)
-            condition = VacancyFilter.stated_q(facet, value)
-            aggregates.setdefault(base, {})[alias] = Count("pk", filter=condition)
-    counts = {}
-    for base, counted in aggregates.items():
-        for alias, n in filterset.queryset_without(base).aggregate(**counted).items():
-            counts[names[alias]] = n
-    facets = {}
-    for facet in VacancyFilter.STATED_FACETS:
-        chosen = selection.values(facet)
-        facets[facet] = [
-            {"value": value, "label": label, "count": counts[facet, value], "selected": value in chosen}
-            for value, label in _stated_options(filterset, facet)
-            if counts[facet, value] or value in chosen
-        ]
+    counts, whole_selection, own_base = {}, {}, {}
+    for alias, (facet, value) in _stated_aliases(filterset).items():
+        condition = VacancyFilter.stated_q(facet, value)
+        if selection.values(facet):
+            own_base.setdefault(facet, {})[alias] = Count("pk", filter=condition)
+        else:
+            whole_selection[alias] = condition
+    for facet, counted in own_base.items():
+        counts |= filterset.queryset_without(facet).aggregate(**counted)
+    return counts, whole_selection
+
+
+def _stated_facets(filterset, counts) -> dict:
+    selection = filterset.selection
+    facets = {facet: [] for facet in VacancyFilter.STATED_FACETS}
+    labels = {
+        (facet, value): label
+        for facet in VacancyFilter.STATED_FACETS
+        for value, label in _stated_options(filterset, facet)
+    }
+    for alias, (facet, value) in _stated_aliases(filterset).items():
+        chosen = value in selection.values(facet)
+        if counts[alias] or chosen:
+            facets[facet].append(
+                {"value": value, "label": labels[facet, value], "count": counts[alias], "selected": chosen}
+            )
     return facets
 
 
@@ -260,21 +282,28 @@ def vacancy_detail(*, slug) -> Vacancy:
 
 
 def similar_vacancies(*, vacancy: Vacancy, limit=3):
-    """Other open vacancies of the same programme: the same organisation's first, then soonest closing."""
-    # Two queries, each in the order of the window index, so each stops after `limit` rows; one query
-    # ordered by "same organisation first" would have to read and sort every open vacancy.
-    others = (
-        Vacancy.objects.open()
-        .filter(programme_id=vacancy.programme_id)
-        .exclude(pk=vacancy.pk)
-        .select_related("organisation", "programme")
-        .defer(*CARD_UNSHOWN)
-        .by_closing()
-    )
-    similar = list(others.filter(organisation_id=vacancy.organisation_id)[:limit])
-    if len(similar) < limit:
-        similar += others.exclude(organisation_id=vacancy.organisation_id)[: limit - len(similar)]
-    return similar
+    """Other open vacancies of the same programme: the same organisation's first, then soonest closing.
+
+    Cached per programme and organisation until the catalogue changes (a crawler's random detail pages
+    share a few thousand such pairs); on a miss two queries, each in the order of the window index, so each
+    stops after a few rows (one query ordered by "same organisation first" would read every open vacancy)."""
+
+    def candidates():
+        others = (
+            Vacancy.objects.open()
+            .filter(programme_id=vacancy.programme_id)
+            .select_related("organisation", "programme")
+            .defer(*CARD_UNSHOWN)
+            .by_closing()
+        )
+        # One more than shown: the vacancy itself may be among them.
+        same = list(others.filter(organisation_id=vacancy.organisation_id)[: limit + 1])
+        if len(same) <= limit:
+            same += others.exclude(organisation_id=vacancy.organisation_id)[:limit]
+        return same
+
+    pair = f"{vacancy.programme_id}:{vacancy.organisation_id}"
+    return [v for v in caching.cached("similar", pair, candidates) if v.pk != vacancy.pk][:limit]
 
 
 def programme_list():
