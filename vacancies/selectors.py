@@ -1,6 +1,7 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
 import datetime as dt
+import hashlib
 import json
 import operator
 from collections import Counter
@@ -499,6 +500,8 @@ class CatalogueGroup:
     key: tuple
     rules: list  # eligibility.Rule
     call_year: int
+    # Groups with the same rules and call year get the same verdict: it is computed once for them.
+    verdict_key: str = ""
 
     def q(self):
         """The vacancies of this group."""
@@ -548,7 +551,8 @@ def _catalogue_groups():
         stored = list(programmes[programme_id].eligibility_rules.all())
         rules = eligibility.resolve_rules(stored, country_groups, post)
         year = call_years.get(call_id) or default_years.get(programme_id) or this_year
-        groups.append(CatalogueGroup(key, rules, year))
+        same_verdict = hashlib.blake2b(repr((rules, year)).encode(), digest_size=8).hexdigest()
+        groups.append(CatalogueGroup(key, rules, year, same_verdict))
     return groups
 
 
@@ -559,8 +563,15 @@ def profile_question_labels():
 
 
 def profile_questions_rules() -> list:
-    """The rules of every group of the open catalogue, flattened: what the profile form asks about."""
-    return [rule for group in catalogue_groups() for rule in group.rules]
+    """The rules of every group of the open catalogue, flattened: what the profile form asks about (a
+    question only closed vacancies need is not asked)."""
+    open_keys = set(caching.cached("eligibility-open-groups", "", _open_group_keys))
+    return [rule for group in catalogue_groups() if group.key in open_keys for rule in group.rules]
+
+
+def _open_group_keys():
+    rows = Vacancy.objects.open().order_by().values_list(*GROUP_FIELDS).distinct()
+    return [_group_key(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -662,20 +673,47 @@ def eligible_catalogue(filterset: VacancyFilter, profile, choice="") -> Eligible
     catalogue or page: the groups, the counts per group and the other facets come from the cache (computed on
     a miss), the verdicts are computed per group, and the page is one query."""
     groups = catalogue_groups()
-    verdicts = {group.key: _profile_verdict(group, profile) for group in groups}
+    computed = {}  # verdict_key: ProfileVerdict
+    verdicts = {}
+    for group in groups:
+        if group.verdict_key not in computed:
+            computed[group.verdict_key] = _profile_verdict(group, profile)
+        verdicts[group.key] = computed[group.verdict_key]
     counts = dict.fromkeys(ELIGIBILITY_CHOICES, 0)
     for key, n in group_counts(filterset):
         found = verdicts.get(key)
         counts[found.choice if found else "unknown"] += n
     queryset = filterset.qs
     if choice in ELIGIBILITY_CHOICES:
-        chosen = [group.q() for group in groups if verdicts[group.key].choice == choice]
-        queryset = queryset.filter(reduce(operator.or_, chosen) if chosen else Q(pk__in=[]))
+        chosen = [group for group in groups if verdicts[group.key].choice == choice]
+        others = [group for group in groups if verdicts[group.key].choice != choice]
+        queryset = queryset.filter(_groups_q(chosen, others))
     else:
         choice = ""
     # The other facets count the selection whatever the verdict: the cached counts, which hold nothing about
     # the candidate (counting them under the verdict too would cost four queries per request, never cached).
     return EligibleCatalogue(verdicts, counts, choice, queryset, vacancy_facets(filterset))
+
+
+def _groups_q(chosen, others):
+    """The vacancies of the `chosen` groups, as short a condition as can be: a programme all of whose groups
+    are chosen is one term (programme_id IN ...), and when fewer groups are left out than taken in, the
+    condition is "none of those"."""
+
+    def terms(taken, left):
+        whole = {g.key[0] for g in taken} - {g.key[0] for g in left}
+        parts = [g.q() for g in taken if g.key[0] not in whole]
+        return whole, parts
+
+    whole, parts = terms(chosen, others)
+    whole_left, parts_left = terms(others, chosen)
+    if len(parts_left) < len(parts):
+        if not (whole_left or parts_left):
+            return Q()
+        left = [Q(programme_id__in=sorted(whole_left))] if whole_left else []
+        return ~reduce(operator.or_, left + parts_left)
+    taken = [Q(programme_id__in=sorted(whole))] if whole else []
+    return reduce(operator.or_, taken + parts) if taken or parts else Q(pk__in=[])
 
 
 def vacancy_verdict(*, vacancy, profile) -> ProfileVerdict | None:
