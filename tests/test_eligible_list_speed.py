@@ -57,3 +57,24 @@ def test_the_profile_asks_only_what_open_vacancies_need(seeded):  # noqa: F811
     assert "language_en" in asked
     assert selectors.catalogue_groups()  # the archive still has its rules...
     assert asked_now == set()  # ...but no open vacancy needs an answer
+
+
+def test_the_migration_groups_the_rows_already_there_as_save_does(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tests.factories import VacancyFactory
+    from vacancies.models import Vacancy
+
+    vacancy = VacancyFactory(
+        required_experience_years=2,
+        required_languages={"languages": ["en"], "levels": [3]},
+        reserved_countries=["BJ", "BE"],
+    )
+    saved = Vacancy.objects.get(pk=vacancy.pk).eligibility_group
+    Vacancy.objects.update(eligibility_group="")
+
+    import_module("vacancies.migrations.0014_eligibility_group").group_existing(apps, None)
+
+    assert Vacancy.objects.get(pk=vacancy.pk).eligibility_group == saved != ""

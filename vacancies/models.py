@@ -12,7 +12,9 @@ keep every comparison (and the window triggers of migration 0007) as they were.
 
 import datetime as dt
 import hashlib
+import json
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -152,6 +154,45 @@ def detail_path(slug):
     if (prefix := _DETAIL_PREFIXES.get(key)) is None:
         prefix = _DETAIL_PREFIXES[key] = reverse("vacancies:detail", kwargs={"slug": "_"})[:-2]
     return f"{prefix}{slug}/"
+
+
+# What a vacancy's eligibility rules depend on: vacancies alike in these form a *group*, and a candidate's
+# verdict is the same for the whole group (vacancies.selectors, "the catalogue against a profile").
+GROUP_FIELDS = (
+    "programme_id",
+    "call_id",
+    "reserved_for",
+    "reserved_countries",
+    "required_education",
+    "required_experience_years",
+    "required_languages",
+)
+GROUP_COLUMNS = {"programme", "call", *GROUP_FIELDS}
+
+
+def eligibility_group_key(values):
+    """A hashable key from a vacancy's GROUP_FIELDS values (from a row or an instance)."""
+    programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = values
+    if not isinstance(reserved_countries, str):
+        reserved_countries = ",".join(sorted(str(c) for c in reserved_countries or ()))
+    return (
+        programme_id,
+        call_id,
+        reserved_for or "",
+        reserved_countries,
+        education or "",
+        experience,
+        json.dumps(languages or {}, sort_keys=True),
+    )
+
+
+def eligibility_group_digest(key):
+    """The group's name in Vacancy.eligibility_group: a digest of its key (2, 2.0 and "2.0" years alike)."""
+    *head, experience, languages = key
+    if experience is not None:
+        experience = format(Decimal(str(experience)).normalize(), "f")
+    text = json.dumps([*head, experience, languages])
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 class Publishable(models.Model):
@@ -468,6 +509,9 @@ class Vacancy(Publishable):
     # vacancy is saved rather than on every page, API answer and JSON-LD, with a digest of the text rendered:
     # {"description_nl": ["<digest>", "<p>…</p>"]}.
     rendered = models.JSONField(default=dict, blank=True, editable=False)
+    # eligibility_group_digest() of its GROUP_FIELDS, set by save(): the list with a candidate's profile
+    # narrows to the groups of a verdict with one condition, "eligibility_group IN (...)".
+    eligibility_group = models.CharField(max_length=16, blank=True, default="", editable=False)
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # The effective window: own opens_at, else the call's, else WINDOW_START; own closes_at, else the
@@ -509,16 +553,30 @@ class Vacancy(Publishable):
         return self.title
 
     def save(self, *args, **kwargs):
+        # The derived columns, when what they derive from may have changed.
         fields = kwargs.get("update_fields")
-        if fields is None:
+        fields = None if fields is None else set(fields)
+        if fields is None or fields & MARKDOWN_COLUMNS:
             self.render_texts()
-        elif MARKDOWN_COLUMNS & set(fields):
-            self.render_texts()
-            kwargs["update_fields"] = {*fields, "rendered"}
+            fields = fields and fields | {"rendered"}
+        if fields is None or fields & GROUP_COLUMNS:
+            self.group_again()
+            fields = fields and fields | {"eligibility_group"}
+        if fields is not None:
+            kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return detail_path(self.slug)
+
+    def fill_derived(self):
+        """The columns derived from the row's own, which save() fills (bulk_create() callers call this)."""
+        self.render_texts()
+        self.group_again()
+
+    def group_again(self):
+        key = eligibility_group_key([getattr(self, name) for name in GROUP_FIELDS])
+        self.eligibility_group = eligibility_group_digest(key)
 
     def render_texts(self):
         """Render the Markdown texts into `rendered` (save() does; bulk_create() callers must), each with a

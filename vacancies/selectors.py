@@ -3,10 +3,8 @@
 import datetime as dt
 import hashlib
 import json
-import operator
 from collections import Counter
 from dataclasses import dataclass
-from functools import reduce
 
 from django.core.validators import slug_re
 from django.db.models import Count, Prefetch, Q
@@ -22,7 +20,17 @@ from programmes.translation import columns, shown_in
 
 from . import caching, search
 from .filters import VacancyFilter
-from .models import MARKDOWN_FIELDS, Call, Organisation, PublicationStatus, Vacancy, VacancyQuerySet
+from .models import (
+    GROUP_FIELDS,
+    MARKDOWN_FIELDS,
+    Call,
+    Organisation,
+    PublicationStatus,
+    Vacancy,
+    VacancyQuerySet,
+    eligibility_group_digest,
+    eligibility_group_key,
+)
 from .selection import ELIGIBILITY_CHOICES
 
 # Columns no card, feed entry or API summary shows: a list leaves them in the database (the texts are TOASTed
@@ -463,32 +471,8 @@ def search_suggestion(*, terms) -> str:
 # catalogue and their rules are cached (they hold nothing about a candidate); the verdicts, computed per
 # request from the profile, never are.
 
-GROUP_FIELDS = (
-    "programme_id",
-    "call_id",
-    "reserved_for",
-    "reserved_countries",
-    "required_education",
-    "required_experience_years",
-    "required_languages",
-)
 CHOICE_OF = {True: "may", False: "not", None: "unknown"}
-
-
-def _group_key(values):
-    """A hashable key from a vacancy's GROUP_FIELDS values (from a row or an instance)."""
-    programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = values
-    if not isinstance(reserved_countries, str):
-        reserved_countries = ",".join(sorted(str(c) for c in reserved_countries or ()))
-    return (
-        programme_id,
-        call_id,
-        reserved_for or "",
-        reserved_countries,
-        education or "",
-        experience,
-        json.dumps(languages or {}, sort_keys=True),
-    )
+_group_key = eligibility_group_key
 
 
 def vacancy_group_key(vacancy):
@@ -503,18 +487,13 @@ class CatalogueGroup:
     # Groups with the same rules and call year get the same verdict: it is computed once for them.
     verdict_key: str = ""
 
+    @property
+    def digest(self):
+        return eligibility_group_digest(self.key)
+
     def q(self):
-        """The vacancies of this group."""
-        programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = self.key
-        q = Q(programme_id=programme_id, reserved_for=reserved_for, required_education=education)
-        q &= Q(call_id=call_id) if call_id is not None else Q(call_id__isnull=True)
-        q &= (
-            Q(required_experience_years=experience)
-            if experience is not None
-            else Q(required_experience_years__isnull=True)
-        )
-        q &= Q(reserved_countries=reserved_countries)
-        return q & Q(required_languages=json.loads(languages))
+        """The vacancies of this group (Vacancy.eligibility_group, kept by save())."""
+        return Q(eligibility_group=self.digest)
 
 
 def _default_call_years():
@@ -696,24 +675,10 @@ def eligible_catalogue(filterset: VacancyFilter, profile, choice="") -> Eligible
 
 
 def _groups_q(chosen, others):
-    """The vacancies of the `chosen` groups, as short a condition as can be: a programme all of whose groups
-    are chosen is one term (programme_id IN ...), and when fewer groups are left out than taken in, the
-    condition is "none of those"."""
-
-    def terms(taken, left):
-        whole = {g.key[0] for g in taken} - {g.key[0] for g in left}
-        parts = [g.q() for g in taken if g.key[0] not in whole]
-        return whole, parts
-
-    whole, parts = terms(chosen, others)
-    whole_left, parts_left = terms(others, chosen)
-    if len(parts_left) < len(parts):
-        if not (whole_left or parts_left):
-            return Q()
-        left = [Q(programme_id__in=sorted(whole_left))] if whole_left else []
-        return ~reduce(operator.or_, left + parts_left)
-    taken = [Q(programme_id__in=sorted(whole))] if whole else []
-    return reduce(operator.or_, taken + parts) if taken or parts else Q(pk__in=[])
+    """The vacancies of the `chosen` groups: "in these groups", or "in none of the others" when shorter."""
+    if len(others) < len(chosen):
+        return ~Q(eligibility_group__in=sorted(g.digest for g in others)) if others else Q()
+    return Q(eligibility_group__in=sorted(g.digest for g in chosen))
 
 
 def vacancy_verdict(*, vacancy, profile) -> ProfileVerdict | None:

@@ -266,7 +266,7 @@ class BenchData:
     def vacancies_create(self, indexes):
         vacancies = [self.vacancy(i) for i in indexes]
         for vacancy in vacancies:
-            vacancy.render_texts()  # as save() does, which bulk_create() does not call
+            vacancy.fill_derived()  # as save() does, which bulk_create() does not call
         Vacancy.objects.bulk_create(vacancies)
 
     def vacancy(self, i):
