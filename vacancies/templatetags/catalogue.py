@@ -28,10 +28,16 @@ def _day(day):
     return _day_in(day, get_language())
 
 
+@lru_cache(maxsize=4096)
+def _instant_in(at, language, zone):
+    """“31 December 2025, 12:00” in `language` and the time zone `zone` (both active: a key, not a choice)."""
+    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
 def _moment(at, day, has_time):
     """A date as staff gave it: with its time (Brussels) only when one was stated."""
     if has_time:
-        return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+        return _instant_in(at, get_language(), timezone.get_current_timezone_name())
     return _day(day)
 
 
