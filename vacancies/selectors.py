@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.validators import slug_re
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -31,7 +31,7 @@ from .models import (
     eligibility_group_digest,
     eligibility_group_key,
 )
-from .selection import ELIGIBILITY_CHOICES
+from .selection import CLOSING_SOON, ELIGIBILITY_CHOICES, UNSTATED
 
 # Columns no card, feed entry or API summary shows: a list leaves them in the database (the texts are TOASTed
 # kilobytes a row; the search vector more). A detail page needs its own texts, not its programme's.
@@ -148,18 +148,12 @@ def _count_facets(filterset: VacancyFilter) -> dict:
     country_list.sort(key=lambda c: (-c["count"], c["label"]))
 
     now = timezone.now()
-    # The stated facets that are not chosen count the whole selection: the status totals' query counts them
-    # too, under the chosen status (one pass over a search's matches instead of two).
-    stated_counts, whole_selection = _stated_counts(filterset)
-    status_q = VacancyFilter.status_q(selection.status, now)
     totals = filterset.queryset_without("status").aggregate(
         open=Count("pk", filter=VacancyQuerySet.open_q(now)),
         upcoming=Count("pk", filter=VacancyQuerySet.upcoming_q(now)),
         closed=Count("pk", filter=VacancyQuerySet.closed_q(now)),
         all=Count("pk"),
-        **{alias: Count("pk", filter=condition & status_q) for alias, condition in whole_selection.items()},
     )
-    stated_counts |= {alias: totals[alias] for alias in whole_selection}
     statuses = [
         {"value": value, "label": label, "count": totals[value], "selected": value == selection.status}
         for value, label in filterset.filters["status"].extra["choices"]
@@ -168,7 +162,7 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         "programme": programmes,
         "organisation": organisations,
         "country": country_list,
-        **_stated_facets(filterset, stated_counts),
+        **_stated_facets(filterset, _stated_counts(filterset, now)),
         "status": statuses,
     }
     # Plain strings: lazy translations would be translated again in whatever language reads the cache.
@@ -182,48 +176,49 @@ def _stated_options(filterset, facet):
     return filterset.filters[facet].extra["choices"]
 
 
-def _stated_aliases(filterset):
-    """{alias: (facet, value)} of every value of the facets staff state once."""
-    values = [
-        (facet, value)
-        for facet in VacancyFilter.STATED_FACETS
-        for value, _label in _stated_options(filterset, facet)
-    ]
-    return {f"n{i}": pair for i, pair in enumerate(values)}
-
-
-def _stated_counts(filterset: VacancyFilter):
-    """Counts of the facets staff state once (contract type, education, languages, organisation type,
-    closing within 7 days), each under every filter but its own. Returns ({alias: count} of the chosen
-    facets, one query each; {alias: condition} of the others, which count the whole selection: the caller
-    counts them)."""
+def _stated_counts(filterset: VacancyFilter, now) -> Counter:
+    """{(facet, value): count} of the facets staff state once (contract type, education, languages,
+    organisation type, closing within 7 days), each under every filter but its own: the facets not chosen
+    share one GROUP BY of the whole selection over their five columns (a few dozen rows; 23 filtered counts
+    cost three times as much), and a chosen one counts its own base likewise."""
     selection = filterset.selection
-    counts, whole_selection, own_base = {}, {}, {}
-    for alias, (facet, value) in _stated_aliases(filterset).items():
-        condition = VacancyFilter.stated_q(facet, value)
-        if selection.values(facet):
-            own_base.setdefault(facet, {})[alias] = Count("pk", filter=condition)
-        else:
-            whole_selection[alias] = condition
-    for facet, counted in own_base.items():
-        counts |= filterset.queryset_without(facet).aggregate(**counted)
-    return counts, whole_selection
+    chosen = [facet for facet in VacancyFilter.STATED_FACETS if selection.values(facet)]
+    bases = {"": [f for f in VacancyFilter.STATED_FACETS if f not in chosen], **{f: [f] for f in chosen}}
+    soon = Case(
+        When(VacancyFilter.stated_q("closing", CLOSING_SOON), then=Value(CLOSING_SOON)),
+        default=Value(""),
+    )
+    columns = ("contract_type", "required_education", "working_languages", "organisation__kind", "soon")
+    counts = Counter()
+    for base, facets in bases.items():
+        if not facets:
+            continue
+        rows = filterset.queryset_without(base).annotate(soon=soon).values_list(*columns)
+        for contract, education, languages, kind, closing, n in rows.annotate(n=Count("pk")):
+            values = {
+                "contract": [contract or UNSTATED],
+                "education": [education or UNSTATED],
+                "language": languages or [UNSTATED],
+                "organisation_type": [kind],
+                "closing": [closing] if closing else [],
+            }
+            for facet in facets:
+                for value in values[facet]:
+                    counts[facet, value] += n
+    return counts
 
 
 def _stated_facets(filterset, counts) -> dict:
+    """Each stated facet's values with a count, and the chosen ones even at 0."""
     selection = filterset.selection
-    facets = {facet: [] for facet in VacancyFilter.STATED_FACETS}
-    labels = {
-        (facet, value): label
-        for facet in VacancyFilter.STATED_FACETS
-        for value, label in _stated_options(filterset, facet)
-    }
-    for alias, (facet, value) in _stated_aliases(filterset).items():
-        chosen = value in selection.values(facet)
-        if counts[alias] or chosen:
-            facets[facet].append(
-                {"value": value, "label": labels[facet, value], "count": counts[alias], "selected": chosen}
-            )
+    facets = {}
+    for facet in VacancyFilter.STATED_FACETS:
+        chosen = selection.values(facet)
+        facets[facet] = [
+            {"value": value, "label": label, "count": counts[facet, value], "selected": value in chosen}
+            for value, label in _stated_options(filterset, facet)
+            if counts[facet, value] or value in chosen
+        ]
     return facets
 
 
