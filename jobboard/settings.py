@@ -138,6 +138,9 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# What candidates read (whole pages, facet counts: vacancies/caching.py), apart from the rate limits'
+# counters: the same server, its own key prefix.
+CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
 
 # What identifies the running code in the page cache's keys (an image tag, a commit); empty: a digest of the
 # sources and templates (vacancies/caching.py). A deploy never serves pages rendered by the code before it.

@@ -37,19 +37,19 @@ def columns(name):
     return [f"{name}_{code}" for code in LANGUAGE_CODES]
 
 
-def _active_first():
+def active_first():
     active = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     return [active, *(code for code in LANGUAGE_CODES if code != active)]
 
 
 def localized(name):
     """The database expression for `name` as a reader sees it: the active language, else the first filled."""
-    return Coalesce(*(NullIf(F(f"{name}_{code}"), Value("")) for code in _active_first()), Value(""))
+    return Coalesce(*(NullIf(F(f"{name}_{code}"), Value("")) for code in active_first()), Value(""))
 
 
 def shown_in(obj, name):
     """The language `obj.name` is shown in when it is not the active one (a fallback), else ""."""
-    active = _active_first()[0]
+    active = active_first()[0]
     if getattr(obj, f"{name}_{active}", ""):
         return ""
     return next((code for code in LANGUAGE_CODES if getattr(obj, f"{name}_{code}", "")), "")

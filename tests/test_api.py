@@ -41,6 +41,10 @@ def test_the_list_has_the_contract_shape(client):
             "closes_at_has_time": True,
             "cancelled_at": None,
             "status": "open",
+            "contract_type": vacancy.contract_type,
+            "required_education": "",
+            "working_languages": [],
+            "organisation_type": vacancy.organisation.kind,
             "url": f"http://testserver/nl/vacancies/{vacancy.slug}/",
         }
     ]

@@ -26,7 +26,8 @@ def listed(response):
 @pytest.fixture
 def clock(monkeypatch, settings):
     """Moves the time forward for the site and its cache (a local-memory one: Redis counts real seconds)."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": locmem, "pages": {**locmem, "KEY_PREFIX": "pages"}}
     cache.clear()
     shift = dt.timedelta()
     real_time, real_now = time.time, timezone.now
@@ -145,12 +146,8 @@ def test_signed_in_staff_see_what_no_one_else_has_been_served(client, django_use
 
 def test_pages_and_publishing_work_with_the_cache_down(client, settings, django_capture_on_commit_callbacks):
     # Nothing listens on port 1: every cache call fails at once.
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        }
-    }
+    dead = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    settings.CACHES = {"default": dead, "pages": dead}
     draft = VacancyFactory(title="Published while the cache is down", status=PublicationStatus.DRAFT)
 
     with django_capture_on_commit_callbacks(execute=True):

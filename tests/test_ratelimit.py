@@ -11,13 +11,14 @@ from tests.factories import ProgrammeFactory
 from tests.test_alerts import subscribe
 
 pytestmark = pytest.mark.django_db(transaction=True)
-DEAD_CACHE = {
-    "default": {
+DEAD_CACHE = dict.fromkeys(
+    ("default", "pages"),
+    {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-    }
-}
+    },
+)
 
 
 @pytest.fixture

@@ -512,6 +512,7 @@ class VacancyAdmin(WorkflowAdmin):
         ApplyLinkFilter,
         "programme",
         "contract_type",
+        "required_education",
         "reserved_for",
         "organisation__kind",
     ]
@@ -534,7 +535,7 @@ class VacancyAdmin(WorkflowAdmin):
         ),
         (
             gettext_lazy("Place and terms"),
-            {"fields": ["city", "country", "grade", "positions", "contract_type"]},
+            {"fields": ["city", "country", "grade", "positions", "contract_type", "working_languages"]},
         ),
         (
             gettext_lazy("Text (Markdown)"),

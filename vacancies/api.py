@@ -15,13 +15,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from programmes.eligibility import rules_for, verdict_name
 from programmes.forms import EligibilityForm, ProfileForm
-from programmes.markup import render_markdown
 from programmes.models import Programme
 
 from . import openapi, selectors
 from .caching import cached_page
 from .models import Vacancy
 from .pagination import paginate
+from .selection import FILTERS
 
 
 def _language(request):
@@ -72,6 +72,10 @@ def vacancy_summary(vacancy, request):
         "closes_at_has_time": vacancy.closing_has_time if vacancy.closing_at else None,
         "cancelled_at": vacancy.cancellation_at,
         "status": vacancy.state,
+        "contract_type": vacancy.contract_type,
+        "required_education": vacancy.required_education,
+        "working_languages": vacancy.working_languages,
+        "organisation_type": vacancy.organisation.kind,
         "url": url,
     }
 
@@ -118,7 +122,7 @@ def vacancy_list(request):
     filterset = selectors.vacancy_list(filters=request.GET)
     if filterset.errors:
         return _error(400, {name: [str(m) for m in messages] for name, messages in filterset.errors.items()})
-    result = paginate(filterset.qs, request.GET.get("page"), settings.API_PAGE_SIZE)
+    result = paginate(filterset.qs, filterset.selection.page, settings.API_PAGE_SIZE)
     if result.error:
         return _error(result.status, {"page": [result.error]})
     page = result.page
@@ -148,14 +152,13 @@ def vacancy_detail(request, slug):
             "unit": vacancy.unit,
             "grade": vacancy.grade,
             "positions": vacancy.positions,  # null: not stated
-            "contract_type": vacancy.contract_type,
             "reserved_for": vacancy.reserved_for,
             "summary": vacancy.summary,
-            "description_html": render_markdown(vacancy.description),
-            "essential_requirements_html": render_markdown(vacancy.essential_requirements),
-            "desirable_requirements_html": render_markdown(vacancy.desirable_requirements),
+            "description_html": vacancy.description_html,
+            "essential_requirements_html": vacancy.essential_requirements_html,
+            "desirable_requirements_html": vacancy.desirable_requirements_html,
             "apply_url": vacancy.apply_url,
-            "apply_instructions_html": render_markdown(vacancy.apply_instructions),
+            "apply_instructions_html": vacancy.apply_instructions_html,
             "published_at": vacancy.published_at,
             "is_example": vacancy.is_example,
         }
@@ -235,7 +238,7 @@ def eligibility(request):
     )
 
 
-LIST_FILTERS = ("q", "programme", "organisation", "country", "status", "sort")
+LIST_FILTERS = FILTERS
 
 
 def _filters(value):

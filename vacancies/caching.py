@@ -25,17 +25,23 @@ from urllib.parse import urlencode
 import redis
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.connection import ConnectionProxy
 from django.utils.translation import get_language
 
 from programmes.profile import COOKIE_NAME as ELIGIBILITY_PROFILE_COOKIE
 
+from .selection import normalise
+
+# The cache alias of the catalogue (settings.CACHES["pages"]): pages, facet counts and the version they were
+# computed under.
+cache = ConnectionProxy(caches, "pages")
 VERSION_KEY = "catalogue:version"
 MAX_AGE = 300  # seconds
 RENDERING_SOURCES = {".py", ".html", ".txt", ".po"}
@@ -164,14 +170,13 @@ def cached(name, parts, compute):
 
 
 def _known_parameters_only(request):
-    """Drop query parameters no page reads (`?utm_source=...`, junk) before the page is rendered or looked
-    up: each would otherwise be another cache entry of the same page, without bound."""
-    from .filters import VacancyFilter
-
-    known = {*VacancyFilter.base_filters, "page", "facets"}
-    kept = [(name, value) for name, values in request.GET.lists() if name in known for value in values]
-    if len(kept) != sum(len(values) for _name, values in request.GET.lists()):
-        query = urlencode(kept)
+    """The request's query in its normal form (vacancies.selection.normalise), which the page is rendered
+    from and looked up by: a parameter no page reads (`?utm_source=...`, junk), a repeated value or another
+    order would otherwise be another cache entry of the same page, without bound. The eligibility choice is
+    read only with a profile, and such a request is never cached."""
+    pairs = [(name, value) for name, value in normalise(request.GET) if name != "eligibility"]
+    query = urlencode(pairs)
+    if query != request.META.get("QUERY_STRING", ""):
         request.GET = QueryDict(query)
         request.META["QUERY_STRING"] = query
 

@@ -1,5 +1,9 @@
 """The catalogue's filters, shared by the list page, the Atom feed and the JSON API."""
 
+import datetime as dt
+import operator
+from functools import cached_property, reduce
+
 import django_filters
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -8,10 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_countries import countries
 
-from programmes.models import Programme
+from programmes.models import Education, Programme
 from programmes.translation import localized
 
-from .models import WINDOW_END, Organisation, Vacancy, VacancyQuerySet
+from .models import WINDOW_END, Organisation, Vacancy, VacancyQuerySet, WorkingLanguage
+from .selection import CLOSING_SOON, FILTERS, UNSTATED, Selection, default_sort
+
+CLOSING_SOON_DAYS = dt.timedelta(days=7)
 
 
 class VacancyFilter(django_filters.FilterSet):
@@ -35,6 +42,34 @@ class VacancyFilter(django_filters.FilterSet):
         label=_("Organisation"),
     )
     country = django_filters.MultipleChoiceFilter(choices=countries, distinct=False, label=_("Country"))
+    # Facets staff state once per vacancy or organisation; "unstated" picks the vacancies whose source does
+    # not say (counted as "Not stated").
+    contract = django_filters.MultipleChoiceFilter(
+        choices=[*Vacancy.ContractType.choices, (UNSTATED, _("Not stated"))],
+        field_name="contract_type",
+        method="filter_stated",
+        label=_("Contract type"),
+    )
+    education = django_filters.MultipleChoiceFilter(
+        choices=[*Education.choices, (UNSTATED, _("Not stated"))],
+        field_name="required_education",
+        method="filter_stated",
+        label=_("Minimum education"),
+    )
+    language = django_filters.MultipleChoiceFilter(
+        choices=[*WorkingLanguage.choices, (UNSTATED, _("Not stated"))],
+        method="filter_language",
+        label=_("Selection and working language"),
+    )
+    organisation_type = django_filters.MultipleChoiceFilter(
+        choices=Organisation.Kind.choices,
+        field_name="organisation__kind",
+        distinct=False,
+        label=_("Organisation type"),
+    )
+    closing = django_filters.ChoiceFilter(
+        choices=[(CLOSING_SOON, _("Closes within 7 days"))], method="filter_closing", label=_("Closing")
+    )
     status = django_filters.ChoiceFilter(
         # Own context: French agrees these with the plural "offres d'emploi" (a card says "Closed").
         choices=[
@@ -60,41 +95,77 @@ class VacancyFilter(django_filters.FilterSet):
     )
 
     FACETS = ("programme", "organisation", "country", "status")
+    # Counted in one query (selectors.vacancy_facets): their values are few and known.
+    STATED_FACETS = ("contract", "education", "language", "organisation_type", "closing")
 
     class Meta:
         model = Vacancy
-        fields = ["q", "programme", "organisation", "country", "status", "sort"]
+        fields = list(FILTERS)
 
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
         # Defaults of the contract: open vacancies, soonest closing first; best matches first for a search.
-        searching = bool((data.get("q") or "").strip())
-        for name, default in (("status", "open"), ("sort", "relevance" if searching else "closing")):
+        terms = (data.get("q") or "").strip()
+        for name, default in (("status", "open"), ("sort", default_sort(terms))):
             if not data.get(name):
                 data[name] = default
         super().__init__(data, *args, **kwargs)
 
+    @cached_property
+    def selection(self) -> Selection:
+        """The valid part of the request, read once (vacancies.selection); invalid values are left out."""
+        self.is_valid()
+        return Selection.from_form(self.form, self.data)
+
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(self.selection.terms)
+
+    @staticmethod
+    def stated_q(facet, value):
+        """The vacancies with `value` for one of STATED_FACETS."""
+        if facet == "language":
+            return Q(working_languages="") if value == UNSTATED else Q(working_languages__contains=value)
+        if facet == "closing":
+            now = timezone.now()
+            return Q(window_closes__gt=now, window_closes__lte=now + CLOSING_SOON_DAYS)
+        column = {"contract": "contract_type", "education": "required_education"}.get(facet)
+        if column is None:
+            return Q(organisation__kind=value)
+        return Q(**{column: "" if value == UNSTATED else value})
+
+    def filter_stated(self, queryset, name, values):
+        if not values:
+            return queryset
+        facet = {"contract_type": "contract", "required_education": "education"}[name]
+        return queryset.filter(reduce(operator.or_, (self.stated_q(facet, v) for v in values)))
+
+    def filter_language(self, queryset, name, values):
+        if not values:
+            return queryset
+        return queryset.filter(reduce(operator.or_, (self.stated_q("language", v) for v in values)))
+
+    def filter_closing(self, queryset, name, value):
+        return queryset.filter(self.stated_q("closing", value)) if value else queryset
+
+    @staticmethod
+    def status_q(value, now):
+        """The vacancies of a status ("all": every one)."""
+        rules = {"open": VacancyQuerySet.open_q, "upcoming": VacancyQuerySet.upcoming_q}
+        rules["closed"] = VacancyQuerySet.closed_q
+        return rules[value](now) if value in rules else Q()
 
     def filter_status(self, queryset, name, value):
-        now = timezone.now()
-        if value == "open":
-            return queryset.filter(VacancyQuerySet.open_q(now))
-        if value == "upcoming":
-            return queryset.filter(VacancyQuerySet.upcoming_q(now))
-        if value == "closed":
-            return queryset.filter(VacancyQuerySet.closed_q(now))
-        return queryset
+        return queryset.filter(self.status_q(value, timezone.now()))
 
     def filter_sort(self, queryset, name, value):
-        if value == "relevance" and (self.form.cleaned_data.get("q") or "").strip():
+        selection = self.selection
+        if value == "relevance" and selection.searching:
             return queryset.order_by(F("rank").desc(), "window_closes", localized("title"), "pk")
         if value == "newest":
             return queryset.order_by(F("published_at").desc(nulls_last=True), "pk")
         if value == "title":
             return queryset.order_by(localized("title"), "pk")
-        status = self.form.cleaned_data.get("status")
+        status = selection.status
         if status == "closed":
             return queryset.order_by(F("closing_at").desc(nulls_last=True), "pk")
         if status == "upcoming":
@@ -111,7 +182,7 @@ class VacancyFilter(django_filters.FilterSet):
             return queryset.order_by(
                 rank, not_closed.asc(), closed.desc(nulls_last=True), localized("title"), "pk"
             )
-        if (self.form.cleaned_data.get("q") or "").strip():
+        if selection.searching:
             # A search matches a few hundred or thousand vacancies: PostgreSQL should find them with the GIN
             # index and sort them. Ordered by the bare column, it walks the window index instead, testing
             # each open vacancy's search vector in the hope of 20 early matches (100-200 ms at 100,000).
@@ -123,6 +194,6 @@ class VacancyFilter(django_filters.FilterSet):
         """The queryset filtered by everything but `facet`, unordered: the base of that facet's counts."""
         queryset = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
-            if name not in (facet, "sort"):
+            if name not in (facet, "sort"):  # facet "": every filter
                 queryset = self.filters[name].filter(queryset, value)
         return queryset.order_by()

@@ -5,9 +5,8 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-
-from programmes.markup import render_markdown
 
 EMPLOYMENT_TYPES = {
     "fixed-term": ["FULL_TIME", "TEMPORARY"],
@@ -41,8 +40,15 @@ def job_posting(vacancy, request) -> str:
         "@context": "https://schema.org/",
         "@type": "JobPosting",
         "title": vacancy.title,
-        "description": str(
-            render_markdown("\n\n".join(filter(None, [vacancy.summary, vacancy.description])))
+        # The summary is plain text (as in the feeds); the description as rendered when it was saved.
+        "description": "\n".join(
+            filter(
+                None,
+                [
+                    format_html("<p>{}</p>", vacancy.summary) if vacancy.summary else "",
+                    vacancy.description_html,
+                ],
+            )
         ),
         "datePosted": vacancy.published_at.date().isoformat() if vacancy.published_at else None,
         "validThrough": valid_through(vacancy),

@@ -11,7 +11,10 @@ keep every comparison (and the window triggers of migration 0007) as they were.
 """
 
 import datetime as dt
+import hashlib
+import json
 import re
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -20,11 +23,14 @@ from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from programmes.markup import render_markdown
 from programmes.models import Education, Programme
-from programmes.translation import columns, localized, require_one, translated
+from programmes.translation import active_first, columns, localized, require_one, translated
 
 # The stored window of a vacancy without an opening or closing time (see Vacancy.window_opens).
 WINDOW_START = dt.datetime(1, 1, 1, tzinfo=dt.UTC)
@@ -32,6 +38,54 @@ WINDOW_END = dt.datetime(9999, 12, 31, tzinfo=dt.UTC)
 
 # A web or e-mail address in free text: a URL with a scheme or starting with www., or name@domain.tld.
 ADDRESS = re.compile(r"\b(?:https?://|www\.)[^\s<>()]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b", re.I)
+
+
+class WorkingLanguage(models.TextChoices):
+    """The languages a post is selected and worked in (a Belgian federal selection's language role, an
+    international organisation's working languages)."""
+
+    DUTCH = "nl", _("Dutch")
+    FRENCH = "fr", _("French")
+    GERMAN = "de", _("German")
+    ENGLISH = "en", _("English")
+
+
+class LanguageCodesField(models.CharField):
+    """A set of WorkingLanguage codes: a sorted list in Python, "en,fr" in the database (so that
+    `__contains="fr"` finds a language on any database), checkboxes in the admin."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", list)
+        super().__init__(*args, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, list | tuple | set):
+            return sorted(set(value), key=WorkingLanguage.values.index)
+        return [code for code in WorkingLanguage.values if code in (value or "").split(",")]
+
+    def from_db_value(self, value, expression, connection):
+        return self.to_python(value)
+
+    def get_prep_value(self, value):
+        if isinstance(value, list | tuple | set):
+            return ",".join(self.to_python(value))
+        return value  # a lookup's text ("fr" for __contains) or None
+
+    def value_to_string(self, obj):
+        return self.get_prep_value(self.value_from_object(obj))
+
+    def formfield(self, **kwargs):
+        from django import forms
+
+        return forms.TypedMultipleChoiceField(
+            choices=WorkingLanguage.choices,
+            widget=forms.CheckboxSelectMultiple,
+            required=not self.blank,
+            label=self.verbose_name,
+            help_text=self.help_text,
+        )
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -80,6 +134,65 @@ class PublicationStatus(models.TextChoices):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=PublicationStatus.PUBLISHED)
+
+
+MARKDOWN_FIELDS = ("description", "essential_requirements", "desirable_requirements", "apply_instructions")
+MARKDOWN_COLUMNS = {column for name in MARKDOWN_FIELDS for column in columns(name)}
+_DETAIL_PREFIXES = {}
+
+
+def text_digest(text):
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+def detail_path(slug):
+    """reverse("vacancies:detail", slug=slug) without a URL resolution per vacancy: a list reverses once per
+    language and script prefix, then joins."""
+    from django.urls import get_script_prefix
+
+    key = (get_language(), get_script_prefix())
+    if (prefix := _DETAIL_PREFIXES.get(key)) is None:
+        prefix = _DETAIL_PREFIXES[key] = reverse("vacancies:detail", kwargs={"slug": "_"})[:-2]
+    return f"{prefix}{slug}/"
+
+
+# What a vacancy's eligibility rules depend on: vacancies alike in these form a *group*, and a candidate's
+# verdict is the same for the whole group (vacancies.selectors, "the catalogue against a profile").
+GROUP_FIELDS = (
+    "programme_id",
+    "call_id",
+    "reserved_for",
+    "reserved_countries",
+    "required_education",
+    "required_experience_years",
+    "required_languages",
+)
+GROUP_COLUMNS = {"programme", "call", *GROUP_FIELDS}
+
+
+def eligibility_group_key(values):
+    """A hashable key from a vacancy's GROUP_FIELDS values (from a row or an instance)."""
+    programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = values
+    if not isinstance(reserved_countries, str):
+        reserved_countries = ",".join(sorted(str(c) for c in reserved_countries or ()))
+    return (
+        programme_id,
+        call_id,
+        reserved_for or "",
+        reserved_countries,
+        education or "",
+        experience,
+        json.dumps(languages or {}, sort_keys=True),
+    )
+
+
+def eligibility_group_digest(key):
+    """The group's name in Vacancy.eligibility_group: a digest of its key (2, 2.0 and "2.0" years alike)."""
+    *head, experience, languages = key
+    if experience is not None:
+        experience = format(Decimal(str(experience)).normalize(), "f")
+    text = json.dumps([*head, experience, languages])
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
 class Publishable(models.Model):
@@ -386,12 +499,23 @@ class Vacancy(Publishable):
         blank=True,
         help_text=_("Empty: the source does not state it."),
     )
+    working_languages = LanguageCodesField(
+        _("selection and working languages"),
+        help_text=_("The languages the selection is held and the post is worked in. Empty: not stated."),
+    )
     apply_url = models.URLField(_("apply link"), blank=True)
     apply_instructions = translated(models.TextField(_("how to apply"), help_text=_("Markdown.")))
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True, help_text=_("Empty: as the call."))
     closes_at = models.DateTimeField(
         _("closes at"), null=True, blank=True, help_text=_("Empty: as the call.")
     )
+    # The Markdown texts (MARKDOWN_FIELDS, each language's column) as sanitised HTML, rendered once when the
+    # vacancy is saved rather than on every page, API answer and JSON-LD, with a digest of the text rendered:
+    # {"description_nl": ["<digest>", "<p>…</p>"]}.
+    rendered = models.JSONField(default=dict, blank=True, editable=False)
+    # eligibility_group_digest() of its GROUP_FIELDS, set by save(): the list with a candidate's profile
+    # narrows to the groups of a verdict with one condition, "eligibility_group IN (...)".
+    eligibility_group = models.CharField(max_length=16, blank=True, default="", editable=False)
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
     # The effective window: own opens_at, else the call's, else WINDOW_START; own closes_at, else the
@@ -432,8 +556,68 @@ class Vacancy(Publishable):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # The derived columns, when what they derive from may have changed.
+        fields = kwargs.get("update_fields")
+        fields = None if fields is None else set(fields)
+        if fields is None or fields & MARKDOWN_COLUMNS:
+            self.render_texts()
+            fields = fields and fields | {"rendered"}
+        if fields is None or fields & GROUP_COLUMNS:
+            self.group_again()
+            fields = fields and fields | {"eligibility_group"}
+        if fields is not None:
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
-        return reverse("vacancies:detail", kwargs={"slug": self.slug})
+        return detail_path(self.slug)
+
+    def fill_derived(self):
+        """The columns derived from the row's own, which save() fills (bulk_create() callers call this)."""
+        self.render_texts()
+        self.group_again()
+
+    def group_again(self):
+        key = eligibility_group_key([getattr(self, name) for name in GROUP_FIELDS])
+        self.eligibility_group = eligibility_group_digest(key)
+
+    def render_texts(self):
+        """Render the Markdown texts into `rendered` (save() does; bulk_create() callers must), each with a
+        digest of the text it was rendered from."""
+        self.rendered = {
+            column: [text_digest(text), str(render_markdown(text))]
+            for column in sorted(MARKDOWN_COLUMNS)
+            if (text := getattr(self, column))
+        }
+
+    def html(self, name):
+        """The Markdown text `name` as the page shows it (the active language, else the first that has text),
+        as sanitised HTML: the one rendered at save, else (a text written around save(), by update() say)
+        rendered now."""
+        for code in active_first():
+            if text := getattr(self, f"{name}_{code}"):
+                digest, html = self.rendered.get(f"{name}_{code}") or ("", "")
+                if digest == text_digest(text):
+                    return mark_safe(html)  # noqa: S308 - sanitised when rendered
+                return render_markdown(text)
+        return ""
+
+    @property
+    def description_html(self):
+        return self.html("description")
+
+    @property
+    def essential_requirements_html(self):
+        return self.html("essential_requirements")
+
+    @property
+    def desirable_requirements_html(self):
+        return self.html("desirable_requirements")
+
+    @property
+    def apply_instructions_html(self):
+        return self.html("apply_instructions")
 
     @property
     def window(self):

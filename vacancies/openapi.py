@@ -10,7 +10,8 @@ from django_countries import countries
 from programmes.eligibility import LANGUAGES, NATO_LEVELS
 from programmes.models import Education, Programme
 
-from .models import Organisation, Vacancy
+from .models import Organisation, Vacancy, WorkingLanguage
+from .selection import CLOSING_SOON, UNSTATED
 
 
 def _nullable(schema):
@@ -30,6 +31,13 @@ DATE = {"type": "string", "format": "date"}
 STATUS = ["open", "upcoming", "closed", "all"]
 OUTCOMES = ["met", "not-met", "later", "depends"]
 SORTS = ["relevance", "closing", "newest", "title"]  # relevance: the default with search terms
+# The facets staff state once: (parameter, values, description); "unstated": the source does not say.
+STATED_FACETS = [
+    ("contract", [*Vacancy.ContractType.values, UNSTATED], "Contract types."),
+    ("education", [*Education.values, UNSTATED], "Minimum education the post itself states."),
+    ("language", [*WorkingLanguage.values, UNSTATED], "Selection and working languages."),
+    ("organisation_type", Organisation.Kind.values, "Types of the recruiting organisation."),
+]
 LIST_PARAMETERS = [
     {
         "name": "q",
@@ -61,6 +69,23 @@ LIST_PARAMETERS = [
         "style": "form",
         "explode": True,
         "description": "ISO 3166 alpha-2 codes of the duty station's country.",
+    },
+    *(
+        {
+            "name": name,
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "string", "enum": values}},
+            "style": "form",
+            "explode": True,
+            "description": description,
+        }
+        for name, values, description in STATED_FACETS
+    ),
+    {
+        "name": "closing",
+        "in": "query",
+        "schema": {"type": "string", "enum": [CLOSING_SOON]},
+        "description": "soon: only the vacancies that close within 7 days.",
     },
     {"name": "status", "in": "query", "schema": {"type": "string", "enum": STATUS, "default": "open"}},
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": SORTS}},
@@ -118,6 +143,23 @@ def _document():
         "closes_at_has_time": _nullable({"type": "boolean"}),
         "cancelled_at": _nullable(DATETIME),
         "status": {"type": "string", "enum": [state.value for state in Vacancy.State]},
+        "contract_type": {
+            "type": "string",
+            "enum": ["", *Vacancy.ContractType.values],
+            "description": "Empty: not stated.",
+        },
+        "required_education": {
+            "type": "string",
+            "enum": ["", *Education.values],
+            "description": "The minimum education the post states; empty: not stated (the programme's "
+            "conditions apply).",
+        },
+        "working_languages": {
+            "type": "array",
+            "items": {"type": "string", "enum": WorkingLanguage.values},
+            "description": "Selection and working languages; empty: not stated.",
+        },
+        "organisation_type": {"type": "string", "enum": Organisation.Kind.values},
         "url": {"type": "string", "format": "uri"},
     }
     detail_properties = {
@@ -135,11 +177,6 @@ def _document():
         "unit": {"type": "string"},
         "grade": {"type": "string"},
         "positions": _nullable({"type": "integer", "minimum": 0, "description": "null: not stated."}),
-        "contract_type": {
-            "type": "string",
-            "enum": ["", *Vacancy.ContractType.values],
-            "description": "Empty: not stated.",
-        },
         "reserved_for": {"type": "string", "enum": Vacancy.ReservedFor.values},
         "summary": {"type": "string"},
         "description_html": {"type": "string"},
@@ -328,6 +365,11 @@ def _document():
                                     "type": "array",
                                     "items": {"type": "string", "enum": [code for code, _name in countries]},
                                 },
+                                **{
+                                    name: {"type": "array", "items": {"type": "string", "enum": values}}
+                                    for name, values, _description in STATED_FACETS
+                                },
+                                "closing": {"type": "string", "enum": [CLOSING_SOON]},
                                 "status": {"type": "string", "enum": STATUS},
                                 "sort": {"type": "string", "enum": ["closing", "newest", "title"]},
                             },

@@ -1,14 +1,13 @@
 """Reads of the catalogue: one selector per page, shared by the pages, the feed and the API."""
 
 import datetime as dt
+import hashlib
 import json
-import operator
 from collections import Counter
 from dataclasses import dataclass
-from functools import reduce
 
 from django.core.validators import slug_re
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,32 +20,56 @@ from programmes.translation import columns, shown_in
 
 from . import caching, search
 from .filters import VacancyFilter
-from .models import Call, Organisation, PublicationStatus, Vacancy, VacancyQuerySet
+from .models import (
+    GROUP_FIELDS,
+    MARKDOWN_FIELDS,
+    Call,
+    Organisation,
+    PublicationStatus,
+    Vacancy,
+    VacancyQuerySet,
+    eligibility_group_digest,
+    eligibility_group_key,
+)
+from .selection import CLOSING_SOON, ELIGIBILITY_CHOICES, UNSTATED
+
+# Columns no card, feed entry or API summary shows: a list leaves them in the database (the texts are TOASTed
+# kilobytes a row; the search vector more). A detail page needs its own texts, not its programme's.
+PROGRAMME_TEXTS = (
+    *(
+        f"programme__{column}"
+        for name in ("summary", "description", "how_to_apply", "privacy_note")
+        for column in columns(name)
+    ),
+    "programme__internal_notes",
+)
+DETAIL_UNSHOWN = ("search_vector", "internal_notes", *PROGRAMME_TEXTS)
+CARD_UNSHOWN = (
+    *DETAIL_UNSHOWN,
+    *(column for name in MARKDOWN_FIELDS for column in columns(name)),
+    "rendered",
+    "organisation__other_names",
+)
 
 
 def public_vacancies():
     return Vacancy.objects.public().with_state().select_related("programme", "organisation")
 
 
+def public_cards():
+    """The public catalogue with the columns a card (or feed entry, or API summary) shows."""
+    return public_vacancies().defer(*CARD_UNSHOWN)
+
+
 def vacancy_list(*, filters) -> VacancyFilter:
     """A bound filterset over the public catalogue; `.qs` is the filtered, sorted queryset."""
-    return VacancyFilter(filters, queryset=public_vacancies())
+    return VacancyFilter(filters, queryset=public_cards())
 
 
 def _selection(filterset: VacancyFilter) -> str:
-    """The filters that decide the facets, normalised: the same selection in any order gives one key."""
-    valid = filterset.is_valid()
-    data = filterset.form.cleaned_data
-    return json.dumps(
-        [
-            valid,
-            (data.get("q") or "").strip(),
-            sorted(p.slug for p in data.get("programme") or []),
-            sorted(o.slug for o in data.get("organisation") or []),
-            sorted(data.get("country") or []),
-            data.get("status") or "",
-        ]
-    )
+    """The filters that decide the counts, normalised: the same selection in any order gives one key."""
+    counted = filterset.selection.filters_only().replace(sort="")
+    return f"{filterset.is_valid():d}:{counted.query_string()}"
 
 
 def vacancy_facets(filterset: VacancyFilter) -> dict:
@@ -59,16 +82,14 @@ def vacancy_facets(filterset: VacancyFilter) -> dict:
 
 
 def _count_facets(filterset: VacancyFilter) -> dict:
-    selected = filterset.form.cleaned_data if filterset.is_valid() else {}
-    chosen_programmes = {p.slug for p in selected.get("programme") or []}
-    chosen_organisations = {o.slug: o for o in selected.get("organisation") or []}
-    chosen_countries = set(selected.get("country") or [])
+    selection = filterset.selection
+    chosen_programmes = set(selection.programmes)
+    chosen_organisations = set(selection.organisations)
+    chosen_countries = set(selection.countries)
 
     # A search's matches are found once by the GIN index and grouped in one pass; without a search, three
     # index-only scans of the window index cost less than grouping 20,000 open vacancies by three columns.
-    at_once = (selected.get("q") or "").strip() and not (
-        chosen_programmes or chosen_organisations or chosen_countries
-    )
+    at_once = selection.searching and not selection.places_chosen
     counts = _counts_at_once if at_once else _counts_one_by_one
     by_programme, organisation_rows, country_rows = counts(filterset)
     programmes = [
@@ -100,18 +121,21 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         for slug, name, acronym, name_language, n in organisation_rows
     ]
     listed = {o["value"] for o in organisations}
-    organisations += [
-        {
-            "value": slug,
-            "label": o.short_name,
-            "title": o.name,
-            "count": 0,
-            "selected": True,
-            "lang": lang(o.name_language),
-        }
-        for slug, o in chosen_organisations.items()
-        if slug not in listed
-    ]
+    organisations += (
+        [
+            {
+                "value": o.slug,
+                "label": o.short_name,
+                "title": o.name,
+                "count": 0,
+                "selected": True,
+                "lang": lang(o.name_language),
+            }
+            for o in Organisation.objects.filter(slug__in=chosen_organisations - listed).order_by("name")
+        ]
+        if chosen_organisations - listed
+        else []
+    )
 
     found = dict(country_rows)
     for code in chosen_countries:
@@ -130,21 +154,71 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         closed=Count("pk", filter=VacancyQuerySet.closed_q(now)),
         all=Count("pk"),
     )
-    status = selected.get("status", "open")
     statuses = [
-        {"value": value, "label": label, "count": totals[value], "selected": value == status}
+        {"value": value, "label": label, "count": totals[value], "selected": value == selection.status}
         for value, label in filterset.filters["status"].extra["choices"]
     ]
     facets = {
         "programme": programmes,
         "organisation": organisations,
         "country": country_list,
+        **_stated_facets(filterset, _stated_counts(filterset, now)),
         "status": statuses,
     }
     # Plain strings: lazy translations would be translated again in whatever language reads the cache.
     for options in facets.values():
         for option in options:
             option["label"] = str(option["label"])
+    return facets
+
+
+def _stated_options(filterset, facet):
+    return filterset.filters[facet].extra["choices"]
+
+
+def _stated_counts(filterset: VacancyFilter, now) -> Counter:
+    """{(facet, value): count} of the facets staff state once (contract type, education, languages,
+    organisation type, closing within 7 days), each under every filter but its own: the facets not chosen
+    share one GROUP BY of the whole selection over their five columns (a few dozen rows; 23 filtered counts
+    cost three times as much), and a chosen one counts its own base likewise."""
+    selection = filterset.selection
+    chosen = [facet for facet in VacancyFilter.STATED_FACETS if selection.values(facet)]
+    bases = {"": [f for f in VacancyFilter.STATED_FACETS if f not in chosen], **{f: [f] for f in chosen}}
+    soon = Case(
+        When(VacancyFilter.stated_q("closing", CLOSING_SOON), then=Value(CLOSING_SOON)),
+        default=Value(""),
+    )
+    columns = ("contract_type", "required_education", "working_languages", "organisation__kind", "soon")
+    counts = Counter()
+    for base, facets in bases.items():
+        if not facets:
+            continue
+        rows = filterset.queryset_without(base).annotate(soon=soon).values_list(*columns)
+        for contract, education, languages, kind, closing, n in rows.annotate(n=Count("pk")):
+            values = {
+                "contract": [contract or UNSTATED],
+                "education": [education or UNSTATED],
+                "language": languages or [UNSTATED],
+                "organisation_type": [kind],
+                "closing": [closing] if closing else [],
+            }
+            for facet in facets:
+                for value in values[facet]:
+                    counts[facet, value] += n
+    return counts
+
+
+def _stated_facets(filterset, counts) -> dict:
+    """Each stated facet's values with a count, and the chosen ones even at 0."""
+    selection = filterset.selection
+    facets = {}
+    for facet in VacancyFilter.STATED_FACETS:
+        chosen = selection.values(facet)
+        facets[facet] = [
+            {"value": value, "label": label, "count": counts[facet, value], "selected": value in chosen}
+            for value, label in _stated_options(filterset, facet)
+            if counts[facet, value] or value in chosen
+        ]
     return facets
 
 
@@ -196,12 +270,13 @@ def _counts_at_once(filterset):
 def vacancy_detail(*, slug) -> Vacancy:
     """A public vacancy, or one cancelled after it was published (its page says so; links to it are out
     there). Raises Http404 for anything else."""
-    vacancy = public_vacancies().select_related("call").filter(slug=slug).first()
+    vacancy = public_vacancies().select_related("call").defer(*DETAIL_UNSHOWN).filter(slug=slug).first()
     if vacancy is None:
         vacancy = (
             Vacancy.objects.cancelled_after_publication()
             .with_state()
             .select_related("programme", "organisation", "call")
+            .defer(*DETAIL_UNSHOWN)
             .filter(slug=slug)
             .first()
         )
@@ -211,20 +286,28 @@ def vacancy_detail(*, slug) -> Vacancy:
 
 
 def similar_vacancies(*, vacancy: Vacancy, limit=3):
-    """Other open vacancies of the same programme: the same organisation's first, then soonest closing."""
-    # Two queries, each in the order of the window index, so each stops after `limit` rows; one query
-    # ordered by "same organisation first" would have to read and sort every open vacancy.
-    others = (
-        Vacancy.objects.open()
-        .filter(programme_id=vacancy.programme_id)
-        .exclude(pk=vacancy.pk)
-        .select_related("organisation", "programme")
-        .by_closing()
-    )
-    similar = list(others.filter(organisation_id=vacancy.organisation_id)[:limit])
-    if len(similar) < limit:
-        similar += others.exclude(organisation_id=vacancy.organisation_id)[: limit - len(similar)]
-    return similar
+    """Other open vacancies of the same programme: the same organisation's first, then soonest closing.
+
+    Cached per programme and organisation until the catalogue changes (a crawler's random detail pages
+    share a few thousand such pairs); on a miss two queries, each in the order of the window index, so each
+    stops after a few rows (one query ordered by "same organisation first" would read every open vacancy)."""
+
+    def candidates():
+        others = (
+            Vacancy.objects.open()
+            .filter(programme_id=vacancy.programme_id)
+            .select_related("organisation", "programme")
+            .defer(*CARD_UNSHOWN)
+            .by_closing()
+        )
+        # One more than shown: the vacancy itself may be among them.
+        same = list(others.filter(organisation_id=vacancy.organisation_id)[: limit + 1])
+        if len(same) <= limit:
+            same += others.exclude(organisation_id=vacancy.organisation_id)[:limit]
+        return same
+
+    pair = f"{vacancy.programme_id}:{vacancy.organisation_id}"
+    return [v for v in caching.cached("similar", pair, candidates) if v.pk != vacancy.pk][:limit]
 
 
 def programme_list():
@@ -383,33 +466,8 @@ def search_suggestion(*, terms) -> str:
 # catalogue and their rules are cached (they hold nothing about a candidate); the verdicts, computed per
 # request from the profile, never are.
 
-GROUP_FIELDS = (
-    "programme_id",
-    "call_id",
-    "reserved_for",
-    "reserved_countries",
-    "required_education",
-    "required_experience_years",
-    "required_languages",
-)
-ELIGIBILITY_CHOICES = ("may", "not", "unknown")
 CHOICE_OF = {True: "may", False: "not", None: "unknown"}
-
-
-def _group_key(values):
-    """A hashable key from a vacancy's GROUP_FIELDS values (from a row or an instance)."""
-    programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = values
-    if not isinstance(reserved_countries, str):
-        reserved_countries = ",".join(sorted(str(c) for c in reserved_countries or ()))
-    return (
-        programme_id,
-        call_id,
-        reserved_for or "",
-        reserved_countries,
-        education or "",
-        experience,
-        json.dumps(languages or {}, sort_keys=True),
-    )
+_group_key = eligibility_group_key
 
 
 def vacancy_group_key(vacancy):
@@ -421,19 +479,16 @@ class CatalogueGroup:
     key: tuple
     rules: list  # eligibility.Rule
     call_year: int
+    # Groups with the same rules and call year get the same verdict: it is computed once for them.
+    verdict_key: str = ""
+
+    @property
+    def digest(self):
+        return eligibility_group_digest(self.key)
 
     def q(self):
-        """The vacancies of this group."""
-        programme_id, call_id, reserved_for, reserved_countries, education, experience, languages = self.key
-        q = Q(programme_id=programme_id, reserved_for=reserved_for, required_education=education)
-        q &= Q(call_id=call_id) if call_id is not None else Q(call_id__isnull=True)
-        q &= (
-            Q(required_experience_years=experience)
-            if experience is not None
-            else Q(required_experience_years__isnull=True)
-        )
-        q &= Q(reserved_countries=reserved_countries)
-        return q & Q(required_languages=json.loads(languages))
+        """The vacancies of this group (Vacancy.eligibility_group, kept by save())."""
+        return Q(eligibility_group=self.digest)
 
 
 def _default_call_years():
@@ -470,7 +525,8 @@ def _catalogue_groups():
         stored = list(programmes[programme_id].eligibility_rules.all())
         rules = eligibility.resolve_rules(stored, country_groups, post)
         year = call_years.get(call_id) or default_years.get(programme_id) or this_year
-        groups.append(CatalogueGroup(key, rules, year))
+        same_verdict = hashlib.blake2b(repr((rules, year)).encode(), digest_size=8).hexdigest()
+        groups.append(CatalogueGroup(key, rules, year, same_verdict))
     return groups
 
 
@@ -481,8 +537,15 @@ def profile_question_labels():
 
 
 def profile_questions_rules() -> list:
-    """The rules of every group of the open catalogue, flattened: what the profile form asks about."""
-    return [rule for group in catalogue_groups() for rule in group.rules]
+    """The rules of every group of the open catalogue, flattened: what the profile form asks about (a
+    question only closed vacancies need is not asked)."""
+    open_keys = set(caching.cached("eligibility-open-groups", "", _open_group_keys))
+    return [rule for group in catalogue_groups() if group.key in open_keys for rule in group.rules]
+
+
+def _open_group_keys():
+    rows = Vacancy.objects.open().order_by().values_list(*GROUP_FIELDS).distinct()
+    return [_group_key(row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -584,20 +647,33 @@ def eligible_catalogue(filterset: VacancyFilter, profile, choice="") -> Eligible
     catalogue or page: the groups, the counts per group and the other facets come from the cache (computed on
     a miss), the verdicts are computed per group, and the page is one query."""
     groups = catalogue_groups()
-    verdicts = {group.key: _profile_verdict(group, profile) for group in groups}
+    computed = {}  # verdict_key: ProfileVerdict
+    verdicts = {}
+    for group in groups:
+        if group.verdict_key not in computed:
+            computed[group.verdict_key] = _profile_verdict(group, profile)
+        verdicts[group.key] = computed[group.verdict_key]
     counts = dict.fromkeys(ELIGIBILITY_CHOICES, 0)
     for key, n in group_counts(filterset):
         found = verdicts.get(key)
         counts[found.choice if found else "unknown"] += n
     queryset = filterset.qs
     if choice in ELIGIBILITY_CHOICES:
-        chosen = [group.q() for group in groups if verdicts[group.key].choice == choice]
-        queryset = queryset.filter(reduce(operator.or_, chosen) if chosen else Q(pk__in=[]))
+        chosen = [group for group in groups if verdicts[group.key].choice == choice]
+        others = [group for group in groups if verdicts[group.key].choice != choice]
+        queryset = queryset.filter(_groups_q(chosen, others))
     else:
         choice = ""
     # The other facets count the selection whatever the verdict: the cached counts, which hold nothing about
     # the candidate (counting them under the verdict too would cost four queries per request, never cached).
     return EligibleCatalogue(verdicts, counts, choice, queryset, vacancy_facets(filterset))
+
+
+def _groups_q(chosen, others):
+    """The vacancies of the `chosen` groups: "in these groups", or "in none of the others" when shorter."""
+    if len(others) < len(chosen):
+        return ~Q(eligibility_group__in=sorted(g.digest for g in others)) if others else Q()
+    return Q(eligibility_group__in=sorted(g.digest for g in chosen))
 
 
 def vacancy_verdict(*, vacancy, profile) -> ProfileVerdict | None:

@@ -91,6 +91,14 @@ def uncached_searches():
     return tuple(f"/{lang}/vacancies/?q={quote(q)}" for lang, q in pairs)
 
 
+def uncached_details(scale):
+    """Every vacancy of the catalogue in each language, shuffled: a crawler's requests, never the same page
+    twice (each language's page is a page of its own in the cache)."""
+    paths = [f"/{lang}/vacancies/bench-{i}/" for lang in ("nl", "fr", "en") for i in range(scale)]
+    random.Random(11).shuffle(paths)
+    return tuple(paths)
+
+
 def endpoints(scale):
     # Spread over the whole catalogue (7919 is prime, so k * 7919 mod scale visits distinct rows): a fifth
     # open, the rest the archive, as users reach them from search engines and old links.
@@ -102,6 +110,12 @@ def endpoints(scale):
         Endpoint("search", "search q", tuple(f"/{lang}/vacancies/?q={quote(q)}" for lang, q in SEARCHES)),
         Endpoint("search_uncached", "search q, a new term every request", uncached_searches(), fresh=True),
         Endpoint("detail", "detail page", details),
+        Endpoint(
+            "detail_uncached",
+            "detail, a random vacancy of the whole catalogue every request",
+            uncached_details(scale),
+            fresh=True,
+        ),
         Endpoint("api", "API list", ("/api/v1/vacancies/",)),
         Endpoint(
             "list_eligible",

@@ -24,6 +24,9 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--uncached", action="store_true", help="a cache that keeps nothing")
+    parser.add_argument(
+        "--with-profile", action="store_true", help="with the bench's eligibility profile (never cached)"
+    )
     args = parser.parse_args(argv)
 
     os.environ.update(
@@ -40,7 +43,8 @@ def main(argv=None):
     if args.uncached:
         from django.test import override_settings
 
-        dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+        dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+        dummy = dict.fromkeys(("default", "pages"), dummy)
         override_settings(CACHES=dummy).enable()
     from django.db import connection
     from django.test import Client
@@ -48,6 +52,11 @@ def main(argv=None):
     from pyinstrument import Profiler
 
     client = Client()
+    if args.with_profile:
+        from tests.bench.pages import PROFILE_COOKIE
+
+        name, value = PROFILE_COOKIE.split("=", 1)
+        client.cookies[name] = value
     response = client.get(args.path)
     size = len(response.content)
     print(f"GET {args.path} on {args.scale:,} vacancies: {response.status_code}, {size:,} bytes")

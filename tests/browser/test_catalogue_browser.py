@@ -102,3 +102,22 @@ def test_without_javascript_the_filters_stay_open_on_a_phone(browser, live_serve
 
     assert page.get_by_label("Junior Professional Officer").is_visible()
     context.close()
+
+
+def test_the_facets_staff_state_narrow_the_demo_catalogue_and_say_how_many(page, live_server, seeded):
+    page.goto(f"{live_server.url}/en/vacancies/")
+
+    page.locator("#f-organisation_type-nato").check()
+    page.wait_for_url("**organisation_type=nato**")
+    assert page.locator(".results .card__title").count() == 1
+    page.locator("#f-language-fr").check()
+    page.wait_for_url("**language=fr**")
+
+    titles = page.locator(".results .card__title").all_inner_texts()
+    assert len(titles) == 1 and "Staff Officer" in titles[0]
+    # The facet counts what each value would list with the other choices kept; "Not stated" is counted too.
+    assert page.locator("label[for=f-language-fr] .count").inner_text() == "(1)"
+    assert page.locator("label[for=f-contract-fixed-term] .count").inner_text() == "(1)"
+    page.locator("#f-organisation_type-nato").uncheck()
+    page.wait_for_url(lambda url: "organisation_type" not in url)
+    assert page.locator("label[for=f-language-unstated]").is_visible()

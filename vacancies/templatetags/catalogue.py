@@ -1,12 +1,15 @@
 """Template helpers for the candidate pages."""
 
+from functools import lru_cache
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import timezone
+from django.utils.encoding import iri_to_uri
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import get_language, get_language_info, ngettext
+from django.utils.translation import get_language, get_language_info, ngettext, override
 from django.utils.translation import gettext as _
 
 from programmes.translation import shown_in
@@ -14,11 +17,28 @@ from programmes.translation import shown_in
 register = template.Library()
 
 
+@lru_cache(maxsize=4096)
+def _day_in(day, language):
+    """“31 December 2025” in `language` (the active one: date_format reads it; a list shows the same few
+    dozen days on every card, each formatted once)."""
+    return date_format(day, "DATE_FORMAT")
+
+
+def _day(day):
+    return _day_in(day, get_language())
+
+
+@lru_cache(maxsize=4096)
+def _instant_in(at, language, zone):
+    """“31 December 2025, 12:00” in `language` and the time zone `zone` (both active: a key, not a choice)."""
+    return date_format(timezone.localtime(at), "DATETIME_FORMAT")
+
+
 def _moment(at, day, has_time):
     """A date as staff gave it: with its time (Brussels) only when one was stated."""
     if has_time:
-        return date_format(timezone.localtime(at), "DATETIME_FORMAT")
-    return date_format(day, "DATE_FORMAT")
+        return _instant_in(at, get_language(), timezone.get_current_timezone_name())
+    return _day(day)
 
 
 @register.simple_tag
@@ -45,12 +65,12 @@ def closing_phrase(vacancy):
     A deadline given as a date is open all that day: it “closes today” until midnight.
     """
     if vacancy.cancellation_at is not None:
-        cancelled = date_format(timezone.localtime(vacancy.cancellation_at), "DATE_FORMAT")
+        cancelled = _day(timezone.localdate(vacancy.cancellation_at))
         return _("Cancelled on %(date)s") % {"date": cancelled}
     if vacancy.state == "closed":
         if vacancy.closing_at is None:
             return _("Closed")
-        return _("Closed on %(date)s") % {"date": date_format(vacancy.closes_on, "DATE_FORMAT")}
+        return _("Closed on %(date)s") % {"date": _day(vacancy.closes_on)}
     if vacancy.closing_at is None:
         return _("Closing date not stated")
     when = deadline(vacancy)
@@ -78,8 +98,17 @@ def language_url(context, language, absolute=False):
     """
     request = context["request"]
     path = request.get_full_path()
-    translated = translate_url(path, language)
-    if translated == path:
+    match = request.resolver_match
+    if match is not None and match.url_name:
+        # The view Django resolved for this request, reversed in the other language: translate_url() would
+        # resolve the path once more for each language.
+        with override(language):
+            translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+        if query := request.META.get("QUERY_STRING", ""):
+            translated = f"{translated}?{iri_to_uri(query)}"
+    else:
+        translated = translate_url(path, language)
+    if translated == path and match is None:
         current = f"/{get_language()}/"
         unprefixed = "/" + path.removeprefix(current) if path.startswith(current) else path
         translated = f"/{language}{unprefixed}"

@@ -264,7 +264,10 @@ class BenchData:
         return {int(m[1]): pk for email, pk in rows if (m := SUBSCRIBER_EMAIL.match(email))}
 
     def vacancies_create(self, indexes):
-        Vacancy.objects.bulk_create([self.vacancy(i) for i in indexes])
+        vacancies = [self.vacancy(i) for i in indexes]
+        for vacancy in vacancies:
+            vacancy.fill_derived()  # as save() does, which bulk_create() does not call
+        Vacancy.objects.bulk_create(vacancies)
 
     def vacancy(self, i):
         rng = random.Random(f"vacancy-{i}")  # noqa: S311 - repeatable test data, not secrets
@@ -341,6 +344,7 @@ class BenchData:
             if programme == "defence-reserve"
             else rng.choice((Vacancy.ContractType.FIXED_TERM, Vacancy.ContractType.SECONDMENT)),
             apply_url=f"https://{organisation.slug}.example.org/careers/bench-{i}",
+            working_languages=[language],
             **{f"apply_instructions_{language}": text["apply"].format(**values)},
             opens_at=opens_at,
             closes_at=closes_at,

@@ -8,7 +8,8 @@ sources give them: open from the start of the opening day to the end of the clos
 
 Every item names its `source` document; an item without one is made up for the demo and is stored with
 `is_example` set, so that its pages say so. `internal_notes` (staff only) say what the source leaves open.
-Facts a source does not state are left empty: `positions`, `contract_type`, `city`.
+Facts a source does not state are left empty: `positions`, `contract_type`, `city`, `required_education`,
+`working_languages` (the list's facets count them as "Not stated").
 
 Idempotent: fixture rows carry fixed primary keys and every value is computed from today's date, so a
 second run on the same day changes nothing and creates nothing.
@@ -151,6 +152,7 @@ class DemoSeeder:
                 "is_example": is_example(item) or (call is not None and call.is_example),
                 "required_experience_years": item.get("required_experience_years"),
                 "required_languages": item.get("required_languages", {}),
+                "working_languages": item.get("working_languages", []),
                 "opens_at": opens_at,
                 "opens_at_has_time": False,
                 "closes_at": self.closing_of(item),
