@@ -18,6 +18,7 @@ from .eligibility import LANGUAGES, Candidate, Scale
 from .models import Education
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+NATO_ANSWERS = (0, *eligibility.NATO_LEVELS)  # 0: none
 # "Not answered" and "none" are different answers: left alone, the menu says nothing about the candidate.
 NATO_LEVEL_CHOICES = [
     ("", _("Choose a level")),
@@ -224,17 +225,14 @@ class EligibilityForm(forms.Form):
                 continue
             if scale == Scale.VERY_GOOD and not isinstance(value, bool):
                 errors[name] = [str(_("Give true or false: a very good knowledge of this language or not."))]
-            elif scale == Scale.NATO and (isinstance(value, bool) or value not in eligibility.NATO_LEVELS):
-                errors[name] = [str(_("Give a NATO level from 1 to 6."))]
+            elif scale == Scale.NATO and (isinstance(value, bool) or value not in NATO_ANSWERS):
+                errors[name] = [str(_("Give a NATO level from 1 to 6, or 0 for none."))]
             elif scale == Scale.VERY_GOOD:
                 if value:
                     data[name] = "on"
             else:
                 data[name] = value
-        if scale == Scale.NATO:  # in the API, a language left out is one the candidate does not know
-            for code in LANGUAGES:
-                if f"language_{code}" in asked:
-                    data.setdefault(f"language_{code}", 0)
+
         return cls(data, rules=rules), errors
 
 

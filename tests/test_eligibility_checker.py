@@ -107,6 +107,7 @@ VERDICTS = [
     pytest.param(nato_candidate(languages={"en": 2, "fr": 5}), "eligible", id="nato-ii-v-either-order"),
     pytest.param(nato_candidate(nationality="CH"), "not-eligible", id="nato-non-member"),
     pytest.param(nato_candidate(languages={"en": 5, "fr": 1}), "not-eligible", id="nato-weak-french"),
+    pytest.param(nato_candidate(languages={"en": 5, "fr": 0}), "not-eligible", id="nato-no-french"),
     pytest.param(nato_candidate(education="secondary"), "not-eligible", id="nato-without-degree"),
     pytest.param(nato_candidate(vacancy=NATO_POST), "eligible", id="nato-post"),
     pytest.param(nato_candidate(vacancy=NATO_POST, experience_years=1), "not-eligible", id="nato-post-short"),
@@ -230,8 +231,8 @@ def test_a_programme_without_checkable_conditions_shows_what_the_source_says_and
         (jpo_candidate(experience_years="many"), "experience_years"),
         (jpo_candidate(languages={"en": 5}), "language_en"),  # JPO asks yes or no, not a NATO level
         (nato_candidate(languages={"en": 7}), "language_en"),
-        (nato_candidate(languages={"fr": 0}), "language_fr"),
         (nato_candidate(languages={"fr": True}), "language_fr"),
+        (nato_candidate(languages={"en": 5}), "language_fr"),  # left out: asked for, not read as none
         (jpo_candidate(languages={"de": True}), "languages"),
         (jpo_candidate(languages=[5, 2]), "languages"),
         (jpo_candidate(programme="astronaut"), "programme"),

@@ -60,11 +60,9 @@ def test_the_profile_page_asks_each_question_the_catalogue_uses_once(client, see
             "birth_date",
             "education",
             "experience_years",
-            "language_en",
-            "language_fr",
             "very_good_en",
             "very_good_fr",
-        ]
+        ]  # no NATO levels: the demo's only NATO post closed on its source's deadline
     )
 
 
@@ -165,6 +163,10 @@ def test_list_verdicts_equal_the_checkers_for_every_demo_vacancy(client, seeded)
         }
         checked = client.post("/api/v1/eligibility/", json.dumps(body), content_type="application/json")
         listed = selectors.vacancy_verdict(vacancy=vacancy, profile=candidate)
+        if checked.status_code == 400:  # a question the profile left open: the API asks for it
+            assert listed.name == "unknown"
+            assert set(checked.json()["errors"]) <= {"language_en", "language_fr"}
+            continue
         assert listed.name == checked.json()["verdict"], vacancy.slug
     page = client.get(LIST, {"status": "all"}).content.decode()
     assert len(verdicts(page)) == len(vacancies)
@@ -269,7 +271,7 @@ def test_the_profile_never_reaches_the_database_the_logs_the_cache_or_a_url(clie
             client.get(LIST, {"eligibility": "may"}),
             client.get(LIST, {"status": "all"}),
         ]
-        pages.append(client.get("/en/vacancies/nato-staff-officer-operations-crse/"))
+        pages.append(client.get("/en/vacancies/jpo-un-women-marokko/"))
         pages.append(client.get("/nl/vacancies/jpo-undp-senegal/"))
         pages.append(
             post_eligible(client, api_candidate(birth_date=birth_date.isoformat(), experience_years=7.25))

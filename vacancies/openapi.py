@@ -189,7 +189,7 @@ def _document():
     }
     level_or_yes = {
         "anyOf": [
-            {"type": "integer", "minimum": min(NATO_LEVELS), "maximum": max(NATO_LEVELS)},
+            {"type": "integer", "minimum": 0, "maximum": max(NATO_LEVELS)},  # 0: none
             {"type": "boolean"},
         ]
     }
@@ -322,8 +322,9 @@ def _document():
                             "type": "object",
                             "properties": dict.fromkeys(LANGUAGES, level_or_yes),
                             "additionalProperties": False,
-                            "description": 'NATO levels for a programme on that scale ({"en": 5, "fr": 2}); '
-                            'true/false (a very good knowledge) for JPO ({"en": true, "fr": true}).',
+                            "description": 'NATO levels on that scale ({"en": 5, "fr": 2}; 0: none), one for '
+                            "each language its rules name (one left out is asked for: 400); true/false (a "
+                            'very good knowledge) for JPO ({"en": true, "fr": true}).',
                         },
                     },
                     "required": ["programme"],
