@@ -11,24 +11,36 @@
 
 The e-mails a person asked for (confirmation and withdrawal links) take the same path as `OutboxMessage`
 rows: written with the request, sent by `outbox_send`, swept by `outbox_sweep`.
+
+Search alerts take it too, one (alert, vacancy) pair at a time:
+
+4. `vacancies_match(ids)`: an open vacancy is matched once (`ScannedVacancy`) against the confirmed search
+   alerts; each match is an `AlertMatch`, unique per (alert, vacancy). A vacancy that opens after it was
+   published is found by the sweep (`vacancies_unscanned`) when it opens.
+5. `reports_create(now)`: for each alert whose e-mail is due (an hour after the last one; or the daily or
+   weekly digest time, Brussels), one `AlertReport` takes the alert's unreported matches, each match given to
+   one report only. `reports_send(ids)` sends them like deliveries: exactly once, whatever is killed when.
 """
 
 import logging
 import smtplib
 import threading
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dt_time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from vacancies import search
 from vacancies.models import Call, Vacancy
 
-from .emails import Listing, alert_message, outbox_message
+from .emails import Listing, alert_message, outbox_message, report_message
 from .mailer import MessageRefused, transport
-from .models import AlertDelivery, OutboxMessage, Subscriber
+from .models import Alert, AlertDelivery, AlertMatch, AlertReport, OutboxMessage, ScannedVacancy, Subscriber
 from .sent_mark import SentMark
 
 log = logging.getLogger(__name__)
@@ -113,7 +125,7 @@ def claims_renew() -> int:
         return 0
     return sum(
         model.objects.filter(claim__in=claims, status=Status.SENDING).update(claimed_at=timezone.now())
-        for model in (AlertDelivery, OutboxMessage)
+        for model in (AlertDelivery, OutboxMessage, AlertReport)
     )
 
 
@@ -234,3 +246,168 @@ def outbox_sweep(*, now=None) -> list[int]:
         Q(created_at__lt=cutoff) | Q(pk__in=freed)
     )
     return list(waiting.order_by("pk").values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE])
+
+
+# --- search alerts -----------------------------------------------------------------------------------
+
+
+def alerts_matching(vacancy):
+    """The confirmed search alerts that `vacancy` matches: each chosen facet holds its value, and its search
+    terms find it (the list's search: vacancies.search)."""
+    alerts = Alert.objects.confirmed().filter(
+        Q(programmes="") | Q(programmes__contains=f",{vacancy.programme.slug},"),
+        Q(organisations="") | Q(organisations__contains=f",{vacancy.organisation.slug},"),
+        Q(countries="") | Q(countries__contains=f",{vacancy.country},"),
+    )
+    plain = list(alerts.filter(terms="").values_list("pk", flat=True))
+    with_terms = alerts.exclude(terms="")
+    if connection.vendor == "postgresql":
+        found = Vacancy.objects.filter(pk=vacancy.pk, search_vector=search.websearch_query(OuterRef("terms")))
+        return plain + list(with_terms.filter(Exists(found)).values_list("pk", flat=True))
+    # SQLite (the embedded setup, a handful of alerts): each distinct search once.
+    by_terms = {}
+    for pk, terms in with_terms.values_list("pk", "terms"):
+        by_terms.setdefault(terms, []).append(pk)
+    this = Vacancy.objects.filter(pk=vacancy.pk)
+    return plain + [pk for terms, pks in by_terms.items() if this.search(terms).exists() for pk in pks]
+
+
+def vacancies_match(*, vacancy_ids) -> int:
+    """Match the open vacancies among `vacancy_ids` not matched yet; returns the number of matches made."""
+    made = 0
+    vacancies = (
+        Vacancy.objects.open()
+        .filter(pk__in=vacancy_ids, alert_scan__isnull=True)
+        .select_related("programme", "organisation")
+    )
+    for vacancy in vacancies:
+        with transaction.atomic():
+            # Whoever inserts the scan matches the vacancy; another worker waits for it, then skips it.
+            _scan, new = ScannedVacancy.objects.get_or_create(vacancy=vacancy)
+            if not new:
+                continue
+            matches = [AlertMatch(alert_id=pk, vacancy=vacancy) for pk in alerts_matching(vacancy)]
+            AlertMatch.objects.bulk_create(matches, ignore_conflicts=True, batch_size=1000)
+            made += len(matches)
+    return made
+
+
+def vacancies_unscanned(*, limit=500) -> list[int]:
+    """Open vacancies not matched yet: their task was lost, or they opened after their publication."""
+    return list(Vacancy.objects.open().filter(alert_scan__isnull=True).values_list("pk", flat=True)[:limit])
+
+
+def digest_times(now):
+    """(the latest daily digest time, the latest weekly one) at or before `now`: ALERTS_DIGEST_HOUR in
+    Brussels, every day and on Mondays."""
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(now, zone)
+    day = local.date() if local.hour >= settings.ALERTS_DIGEST_HOUR else local.date() - timedelta(days=1)
+    at = dt_time(settings.ALERTS_DIGEST_HOUR)
+    daily = datetime.combine(day, at, tzinfo=zone)
+    weekly = datetime.combine(day - timedelta(days=day.weekday()), at, tzinfo=zone)
+    return daily, weekly
+
+
+def _due(now):
+    """Alerts whose next e-mail may go at `now` (annotated `last`: their last e-mail, or confirmation)."""
+    daily, weekly = digest_times(now)
+    often = Alert.Frequency
+    return (
+        Q(frequency=often.HOURLY, reported_at__isnull=True)
+        | Q(frequency=often.HOURLY, reported_at__lte=now - timedelta(hours=1))
+        | Q(frequency=often.DAILY, last__lt=daily)
+        | Q(frequency=often.WEEKLY, last__lt=weekly)
+    )
+
+
+def _due_alerts(now):
+    unreported = AlertMatch.objects.filter(alert=OuterRef("pk"), report__isnull=True)
+    return (
+        Alert.objects.confirmed()
+        .annotate(last=Coalesce("reported_at", "confirmed_at"))
+        .filter(_due(now), Exists(unreported))
+    )
+
+
+def reports_create(*, now=None, limit=None) -> list[int]:
+    """One report for each alert that is due and has unreported matches; returns the reports' ids.
+
+    Each transaction locks a chunk of due alerts (SKIP LOCKED: two sweeps share the work, never an alert),
+    so a match is given to one report only, and the report is sent exactly once (`reports_send`).
+    """
+    now = now or timezone.now()
+    created = []
+    while limit is None or len(created) < limit:
+        with transaction.atomic():
+            alerts = list(
+                _due_alerts(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE]
+            )
+            if not alerts:
+                break
+            reports = AlertReport.objects.bulk_create(AlertReport(alert_id=pk) for pk in alerts)
+            empty = [
+                report.pk
+                for report in reports
+                if not AlertMatch.objects.filter(alert_id=report.alert_id, report__isnull=True).update(
+                    report=report
+                )
+            ]
+            AlertReport.objects.filter(pk__in=empty).delete()
+            Alert.objects.filter(pk__in=alerts).update(reported_at=now)
+        created += [r.pk for r in reports if r.pk not in empty]
+    return created
+
+
+def _report_vacancies(report_ids):
+    """{report id: [vacancies still public, soonest closing first]}."""
+    by_report = {pk: [] for pk in report_ids}
+    matches = AlertMatch.objects.filter(report_id__in=report_ids).values_list("report_id", "vacancy_id")
+    report_of = {}
+    for report_id, vacancy_id in matches:
+        report_of.setdefault(vacancy_id, []).append(report_id)
+    vacancies = (
+        Vacancy.objects.public()
+        .with_state()
+        .filter(pk__in=report_of)
+        .select_related("organisation")
+        .by_closing()
+    )
+    for vacancy in vacancies:
+        for report_id in report_of[vacancy.pk]:
+            by_report[report_id].append(vacancy)
+    return by_report
+
+
+def reports_send(*, report_ids) -> dict:
+    """Send the pending reports among `report_ids`; raises on a connection failure (the task retries)."""
+    claim = uuid.uuid4().hex
+    ids = _claim(AlertReport, report_ids, claim)
+    reports = list(
+        AlertReport.objects.filter(pk__in=ids, claim=claim).select_related("alert__subscriber").order_by("pk")
+    )
+    if not reports:
+        return {"sent": 0, "abandoned": 0, "refused": 0}
+    vacancies = _report_vacancies([r.pk for r in reports])
+    if withdrawn := [r for r in reports if not vacancies[r.pk]]:
+        # Every vacancy it reports was withdrawn since: nothing to tell.
+        for report in withdrawn:
+            _release(AlertReport, claim, pk=report.pk, status=Status.FAILED, error="nothing left to report")
+        reports = [r for r in reports if vacancies[r.pk]]
+    return _send_claimed(
+        AlertReport, claim, reports, lambda report: report_message(report, vacancies[report.pk])
+    )
+
+
+def reports_sweep(*, now=None) -> list[int]:
+    """Free reports whose worker died; the ids of pending ones whose task was lost."""
+    now = now or timezone.now()
+    freed = _expired_claims_free(AlertReport, now)
+    cutoff = now - timedelta(seconds=settings.ALERTS_PENDING_GRACE_SECONDS)
+    waiting = AlertReport.objects.filter(status=Status.PENDING).filter(
+        Q(created_at__lt=cutoff) | Q(pk__in=freed)
+    )
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE * 20])

@@ -40,6 +40,37 @@ def send_alert_batch(self, delivery_ids):
     return deliveries_send(delivery_ids=delivery_ids)
 
 
+@shared_task(acks_late=True)
+def match_vacancies(vacancy_ids):
+    """Match published vacancies against the search alerts (those not open yet wait for the sweep)."""
+    from .delivery import vacancies_match
+
+    return vacancies_match(vacancy_ids=vacancy_ids)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_report_batch(self, report_ids):
+    """Search alert e-mails (reports, by id)."""
+    from .delivery import reports_send
+
+    return reports_send(report_ids=report_ids)
+
+
+@shared_task
+def renew_or_lapse_alerts():
+    """Offer renewal to alerts that lapse within a month; delete those that lapsed."""
+    from .services import alerts_lapse, alerts_remind
+
+    return {"reminded": alerts_remind(), "lapsed": alerts_lapse()}
+
+
 @shared_task(
     acks_late=True,
     autoretry_for=(smtplib.SMTPException, OSError),

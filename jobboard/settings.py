@@ -241,6 +241,13 @@ SITE_OPERATOR_EMAIL = env.str("SITE_OPERATOR_EMAIL", default="privacy@jobboard.e
 # Confirmation links expire, and unconfirmed subscriptions are erased, after this many days.
 ALERTS_CONFIRMATION_DAYS = 7
 ALERTS_WITHDRAW_LINK_DAYS = 400  # a withdrawal link in an old alert must still work
+# How many alerts (searches and programmes followed) one address may hold; a search alert lapses this many
+# days after it was confirmed or renewed, and its renewal is offered ALERTS_RENEWAL_NOTICE_DAYS before.
+ALERTS_PER_SUBSCRIBER = 10
+ALERTS_LIFETIME_DAYS = 365
+ALERTS_RENEWAL_NOTICE_DAYS = 30
+# Digests go out at this hour, Brussels time (TIME_ZONE): daily ones every day, weekly ones on Mondays.
+ALERTS_DIGEST_HOUR = env.int("ALERTS_DIGEST_HOUR", default=7)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=200)
 # A batch claimed by a worker that died is given to another after this long (a live worker renews its lease
 # every third of it: applications/sweeper.py).
@@ -271,6 +278,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": ALERTS_SWEEP_SECONDS,
     },
     "erase-unconfirmed-subscribers": {"task": "applications.tasks.erase_unconfirmed", "schedule": 3600},
+    "renew-or-lapse-alerts": {"task": "applications.tasks.renew_or_lapse_alerts", "schedule": 3600},
 }
 
 # Catalogue

@@ -10,8 +10,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from applications import tokens
-from applications.models import AlertDelivery, ConsentEvent, OutboxMessage, Subscriber
+from applications import searches, tokens
+from applications.models import Alert, AlertDelivery, ConsentEvent, OutboxMessage, Subscriber
 from programmes.models import ContractTerms, CountryGroup, EligibilityRule, Programme, SelectionStep
 from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
 
@@ -173,6 +173,24 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
 
     subscriber = factory.SubFactory(SubscriberFactory, status=Subscriber.Status.PENDING, confirmed_at=None)
     kind = OutboxMessage.Kind.CONFIRM
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """A confirmed search alert of a subscriber who follows no programme (`selection="q=klimaat"`)."""
+
+    class Meta:
+        model = Alert
+
+    subscriber = factory.SubFactory(SubscriberFactory, programmes=[])
+    selection = "programme=jpo"
+    status = Alert.Status.CONFIRMED
+    frequency = Alert.Frequency.HOURLY
+    confirmed_at = factory.LazyFunction(timezone.now)
+    renewed_at = factory.SelfAttribute("confirmed_at")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return super()._create(model_class, *args, **(searches.columns(kwargs["selection"]) | kwargs))
 
 
 class StaffUserFactory(factory.django.DjangoModelFactory):
