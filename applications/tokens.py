@@ -41,9 +41,9 @@ def subject_hash(email: str) -> str:
 def selection_record(selection: str) -> str:
     """How the ledger keeps a followed search: as it is when it names only facets (programmes, organisations,
     countries), as a keyed hash when it has search terms, which could say who typed them."""
-    from .searches import values
+    from .searches import has_terms
 
-    if not values(selection)["q"] and len(selection) <= 200:
+    if not has_terms(selection) and len(selection) <= 200:
         return selection
     return (
         "hmac:"

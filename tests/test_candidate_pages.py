@@ -145,9 +145,10 @@ def switcher(html):
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
+        # The list's query in its normal form (vacancies.selection), which its cached page is kept under.
         (
-            "/en/vacancies/?programme=jpo&country=BJ&q=data+analyst&sort=title",
-            "/{}/vacancies/?programme=jpo&country=BJ&q=data+analyst&sort=title",
+            "/en/vacancies/?programme=jpo&country=BJ&q=data+analyst&sort=title&utm_source=x",
+            "/{}/vacancies/?q=data+analyst&programme=jpo&country=BJ&sort=title",
         ),
         ("/en/vacancies/?q=caf%C3%A9", "/{}/vacancies/?q=caf%C3%A9"),
         ("/en/vacancies/data-analyst/", "/{}/vacancies/data-analyst/"),

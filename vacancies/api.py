@@ -118,7 +118,7 @@ def vacancy_list(request):
     filterset = selectors.vacancy_list(filters=request.GET)
     if filterset.errors:
         return _error(400, {name: [str(m) for m in messages] for name, messages in filterset.errors.items()})
-    result = paginate(filterset.qs, request.GET.get("page"), settings.API_PAGE_SIZE)
+    result = paginate(filterset.qs, filterset.selection.page, settings.API_PAGE_SIZE)
     if result.error:
         return _error(result.status, {"page": [result.error]})
     page = result.page

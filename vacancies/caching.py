@@ -36,6 +36,8 @@ from django.utils.translation import get_language
 
 from programmes.profile import COOKIE_NAME as ELIGIBILITY_PROFILE_COOKIE
 
+from .selection import normalise
+
 VERSION_KEY = "catalogue:version"
 MAX_AGE = 300  # seconds
 RENDERING_SOURCES = {".py", ".html", ".txt", ".po"}
@@ -164,14 +166,13 @@ def cached(name, parts, compute):
 
 
 def _known_parameters_only(request):
-    """Drop query parameters no page reads (`?utm_source=...`, junk) before the page is rendered or looked
-    up: each would otherwise be another cache entry of the same page, without bound."""
-    from .filters import VacancyFilter
-
-    known = {*VacancyFilter.base_filters, "page", "facets"}
-    kept = [(name, value) for name, values in request.GET.lists() if name in known for value in values]
-    if len(kept) != sum(len(values) for _name, values in request.GET.lists()):
-        query = urlencode(kept)
+    """The request's query in its normal form (vacancies.selection.normalise), which the page is rendered
+    from and looked up by: a parameter no page reads (`?utm_source=...`, junk), a repeated value or another
+    order would otherwise be another cache entry of the same page, without bound. The eligibility choice is
+    read only with a profile, and such a request is never cached."""
+    pairs = [(name, value) for name, value in normalise(request.GET) if name != "eligibility"]
+    query = urlencode(pairs)
+    if query != request.META.get("QUERY_STRING", ""):
         request.GET = QueryDict(query)
         request.META["QUERY_STRING"] = query
 

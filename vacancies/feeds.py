@@ -34,12 +34,11 @@ class VacancyFeed(Feed):
         return self.request.build_absolute_uri("/")
 
     def link(self, filterset):
-        query = self.request.GET.urlencode()
-        return reverse("vacancies:list") + (f"?{query}" if query else "")
+        return with_query(reverse("vacancies:list"), filterset.selection)
 
     def feed_url(self, filterset):
         # The feed's own address (rel="self") keeps the filters, so a reader subscribes to this selection.
-        return self.request.get_full_path()
+        return with_query(reverse("vacancies:feed"), filterset.selection)
 
     def items(self, filterset):
         # Invalid values are dropped by the filterset; a feed reader cannot show an error page anyway.
@@ -58,6 +57,12 @@ class VacancyFeed(Feed):
 
     def item_updateddate(self, vacancy):
         return vacancy.updated_at
+
+
+def with_query(path, selection):
+    """`path` with the selection's filters (not how the list is shown) as its query."""
+    query = selection.filters_only().query_string()
+    return f"{path}?{query}" if query else path
 
 
 def item_lines(vacancy) -> list[str]:

@@ -1,5 +1,7 @@
 """The catalogue's filters, shared by the list page, the Atom feed and the JSON API."""
 
+from functools import cached_property
+
 import django_filters
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
@@ -12,6 +14,7 @@ from programmes.models import Programme
 from programmes.translation import localized
 
 from .models import WINDOW_END, Organisation, Vacancy, VacancyQuerySet
+from .selection import Selection, default_sort
 
 
 class VacancyFilter(django_filters.FilterSet):
@@ -68,14 +71,20 @@ class VacancyFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, **kwargs):
         data = data.copy() if data is not None else {}
         # Defaults of the contract: open vacancies, soonest closing first; best matches first for a search.
-        searching = bool((data.get("q") or "").strip())
-        for name, default in (("status", "open"), ("sort", "relevance" if searching else "closing")):
+        terms = (data.get("q") or "").strip()
+        for name, default in (("status", "open"), ("sort", default_sort(terms))):
             if not data.get(name):
                 data[name] = default
         super().__init__(data, *args, **kwargs)
 
+    @cached_property
+    def selection(self) -> Selection:
+        """The valid part of the request, read once (vacancies.selection); invalid values are left out."""
+        self.is_valid()
+        return Selection.from_form(self.form, self.data)
+
     def filter_search(self, queryset, name, value):
-        return queryset.search(value)
+        return queryset.search(self.selection.terms)
 
     def filter_status(self, queryset, name, value):
         now = timezone.now()
@@ -88,13 +97,14 @@ class VacancyFilter(django_filters.FilterSet):
         return queryset
 
     def filter_sort(self, queryset, name, value):
-        if value == "relevance" and (self.form.cleaned_data.get("q") or "").strip():
+        selection = self.selection
+        if value == "relevance" and selection.searching:
             return queryset.order_by(F("rank").desc(), "window_closes", localized("title"), "pk")
         if value == "newest":
             return queryset.order_by(F("published_at").desc(nulls_last=True), "pk")
         if value == "title":
             return queryset.order_by(localized("title"), "pk")
-        status = self.form.cleaned_data.get("status")
+        status = selection.status
         if status == "closed":
             return queryset.order_by(F("closing_at").desc(nulls_last=True), "pk")
         if status == "upcoming":
@@ -111,7 +121,7 @@ class VacancyFilter(django_filters.FilterSet):
             return queryset.order_by(
                 rank, not_closed.asc(), closed.desc(nulls_last=True), localized("title"), "pk"
             )
-        if (self.form.cleaned_data.get("q") or "").strip():
+        if selection.searching:
             # A search matches a few hundred or thousand vacancies: PostgreSQL should find them with the GIN
             # index and sort them. Ordered by the bare column, it walks the window index instead, testing
             # each open vacancy's search vector in the hope of 20 early matches (100-200 ms at 100,000).

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from .feeds import FEED_SIZE, VacancyFeed, item_lines
+from .feeds import FEED_SIZE, VacancyFeed, item_lines, with_query
 
 VERSION = "https://jsonfeed.org/version/1.1"
 CONTENT_TYPE = "application/feed+json"
@@ -40,14 +40,13 @@ def _item(request, atom, vacancy):
 def vacancy_json_feed(request):
     atom = VacancyFeed()  # the same selection, title and description as the Atom feed
     filterset = atom.get_object(request)
-    query = request.GET.urlencode()
-    suffix = f"?{query}" if query else ""
+    selection = filterset.selection
     feed = {
         "version": VERSION,
         "title": atom.title(filterset),
         "description": atom.subtitle(filterset),
-        "home_page_url": request.build_absolute_uri(reverse("vacancies:list") + suffix),
-        "feed_url": request.build_absolute_uri(request.get_full_path()),
+        "home_page_url": request.build_absolute_uri(with_query(reverse("vacancies:list"), selection)),
+        "feed_url": request.build_absolute_uri(with_query(reverse("vacancies:jsonfeed"), selection)),
         "language": get_language(),
         "authors": [{"name": settings.SITE_OPERATOR_NAME, "url": request.build_absolute_uri("/")}],
         "items": [_item(request, atom, vacancy) for vacancy in filterset.qs[:FEED_SIZE]],

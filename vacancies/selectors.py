@@ -22,6 +22,7 @@ from programmes.translation import columns, shown_in
 from . import caching, search
 from .filters import VacancyFilter
 from .models import Call, Organisation, PublicationStatus, Vacancy, VacancyQuerySet
+from .selection import ELIGIBILITY_CHOICES
 
 
 def public_vacancies():
@@ -34,19 +35,9 @@ def vacancy_list(*, filters) -> VacancyFilter:
 
 
 def _selection(filterset: VacancyFilter) -> str:
-    """The filters that decide the facets, normalised: the same selection in any order gives one key."""
-    valid = filterset.is_valid()
-    data = filterset.form.cleaned_data
-    return json.dumps(
-        [
-            valid,
-            (data.get("q") or "").strip(),
-            sorted(p.slug for p in data.get("programme") or []),
-            sorted(o.slug for o in data.get("organisation") or []),
-            sorted(data.get("country") or []),
-            data.get("status") or "",
-        ]
-    )
+    """The filters that decide the counts, normalised: the same selection in any order gives one key."""
+    counted = filterset.selection.filters_only().replace(sort="")
+    return f"{filterset.is_valid():d}:{counted.query_string()}"
 
 
 def vacancy_facets(filterset: VacancyFilter) -> dict:
@@ -59,16 +50,14 @@ def vacancy_facets(filterset: VacancyFilter) -> dict:
 
 
 def _count_facets(filterset: VacancyFilter) -> dict:
-    selected = filterset.form.cleaned_data if filterset.is_valid() else {}
-    chosen_programmes = {p.slug for p in selected.get("programme") or []}
-    chosen_organisations = {o.slug: o for o in selected.get("organisation") or []}
-    chosen_countries = set(selected.get("country") or [])
+    selection = filterset.selection
+    chosen_programmes = set(selection.programmes)
+    chosen_organisations = set(selection.organisations)
+    chosen_countries = set(selection.countries)
 
     # A search's matches are found once by the GIN index and grouped in one pass; without a search, three
     # index-only scans of the window index cost less than grouping 20,000 open vacancies by three columns.
-    at_once = (selected.get("q") or "").strip() and not (
-        chosen_programmes or chosen_organisations or chosen_countries
-    )
+    at_once = selection.searching and not selection.places_chosen
     counts = _counts_at_once if at_once else _counts_one_by_one
     by_programme, organisation_rows, country_rows = counts(filterset)
     programmes = [
@@ -100,18 +89,21 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         for slug, name, acronym, name_language, n in organisation_rows
     ]
     listed = {o["value"] for o in organisations}
-    organisations += [
-        {
-            "value": slug,
-            "label": o.short_name,
-            "title": o.name,
-            "count": 0,
-            "selected": True,
-            "lang": lang(o.name_language),
-        }
-        for slug, o in chosen_organisations.items()
-        if slug not in listed
-    ]
+    organisations += (
+        [
+            {
+                "value": o.slug,
+                "label": o.short_name,
+                "title": o.name,
+                "count": 0,
+                "selected": True,
+                "lang": lang(o.name_language),
+            }
+            for o in Organisation.objects.filter(slug__in=chosen_organisations - listed).order_by("name")
+        ]
+        if chosen_organisations - listed
+        else []
+    )
 
     found = dict(country_rows)
     for code in chosen_countries:
@@ -130,9 +122,8 @@ def _count_facets(filterset: VacancyFilter) -> dict:
         closed=Count("pk", filter=VacancyQuerySet.closed_q(now)),
         all=Count("pk"),
     )
-    status = selected.get("status", "open")
     statuses = [
-        {"value": value, "label": label, "count": totals[value], "selected": value == status}
+        {"value": value, "label": label, "count": totals[value], "selected": value == selection.status}
         for value, label in filterset.filters["status"].extra["choices"]
     ]
     facets = {
@@ -392,7 +383,6 @@ GROUP_FIELDS = (
     "required_experience_years",
     "required_languages",
 )
-ELIGIBILITY_CHOICES = ("may", "not", "unknown")
 CHOICE_OF = {True: "may", False: "not", None: "unknown"}
 
 

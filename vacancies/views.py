@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -33,6 +32,7 @@ def home(request):
 @cached_page
 def vacancy_list(request):
     filterset = selectors.vacancy_list(filters=request.GET)
+    selection = filterset.selection
     errors = [
         _("%(field)s: %(message)s") % {"field": filterset.form.fields[name].label, "message": message}
         for name, messages in filterset.errors.items()
@@ -42,7 +42,7 @@ def vacancy_list(request):
     # verdict and the list can be narrowed to one ("?eligibility=may"); without one the choice is ignored.
     profile = eligibility_profile.read(request)
     eligible = None
-    choice = request.GET.get("eligibility", "")
+    choice = selection.eligibility
     if profile:
         if choice and choice not in selectors.ELIGIBILITY_CHOICES:
             errors.append(
@@ -51,38 +51,43 @@ def vacancy_list(request):
         eligible = selectors.eligible_catalogue(filterset, profile, choice)
         facets, queryset = eligible.facets, eligible.queryset
     else:
+        # Links from this page do not carry a choice it ignores.
+        selection = selection.replace(eligibility="")
         facets, queryset = selectors.vacancy_facets(filterset), filterset.qs
     # The status facet has counted the list already: the paginator need not count it again.
     count = next(o["count"] for o in facets["status"] if o["selected"]) if filterset.is_valid() else None
     if eligible and count is not None:
         count = eligible.count(count)
-    result = paginate(queryset, request.GET.get("page"), settings.VACANCIES_PAGE_SIZE, count=count)
+    result = paginate(queryset, selection.page, settings.VACANCIES_PAGE_SIZE, count=count)
     if result.error:
         errors.append(result.error)
     if eligible and result.page:
         eligible.mark(result.page.object_list)
     status = 400 if filterset.errors or (profile and choice and not eligible.choice) else result.status
-    query = request.GET.copy()
-    query.pop("page", None)
-    show_all = request.GET.get("facets") == "all"
-    terms = (filterset.form.cleaned_data.get("q") or "").strip() if filterset.is_valid() else ""
+    listed = selection.replace(page="")
     suggestion = None
-    if terms and not result.page.object_list and (suggested := selectors.search_suggestion(terms=terms)):
-        suggestion = {"terms": suggested, "url": _list_url(query, q=suggested)}
+    if (
+        selection.searching
+        and not result.page.object_list
+        and (suggested := selectors.search_suggestion(terms=selection.terms))
+    ):
+        suggestion = {"terms": suggested, "url": listed.replace(terms=suggested).url()}
     return render(
         request,
         "vacancies/vacancy_list.html",
         {
             "filterset": filterset,
-            "facets": facets if show_all else _shortlisted(facets),
-            "facet_more": {} if show_all else _more_links(query, facets),
-            "show_all_facets": show_all,
+            "selection": selection,
+            "facets": facets if selection.all_facets else _shortlisted(facets),
+            "facet_more": {} if selection.all_facets else _more_links(listed, facets),
+            "show_all_facets": selection.all_facets,
             "page": result.page,
             "errors": errors,
-            "query": query.urlencode(),
-            "chosen_status": filterset.form.cleaned_data.get("status") or "open",
-            "filter_removals": _filter_removals(query, filterset, facets, eligible),
-            "all_statuses_url": _list_url(query, status="all"),
+            "query": listed.query_string(),
+            "feed_query": listed.filters_only().query_string(),
+            "chosen_status": selection.status,
+            "filter_removals": _filter_removals(listed, filterset, facets, eligible),
+            "all_statuses_url": listed.replace(status="all").url(),
             "suggestion": suggestion,
             "profile": profile,
             "eligibility_options": _eligibility_options(eligible) if eligible else [],
@@ -120,7 +125,7 @@ def _shortlisted(facets):
     return {name: _shortlist(options) for name, options in facets.items()}
 
 
-def _more_links(query, facets):
+def _more_links(selection, facets):
     """{facet: {"url", "label"}} for each facet the shortlist cuts, to the same list with every value."""
     labels = {
         "programme": lambda n: ngettext("Show all %(count)d programme", "Show all %(count)d programmes", n),
@@ -129,7 +134,7 @@ def _more_links(query, facets):
         ),
         "country": lambda n: ngettext("Show all %(count)d country", "Show all %(count)d countries", n),
     }
-    url = _list_url(query, facets="all")
+    url = selection.replace(all_facets=True).url()
     return {
         name: {"url": url, "label": label(len(facets[name])) % {"count": len(facets[name])}}
         for name, label in labels.items()
@@ -137,50 +142,36 @@ def _more_links(query, facets):
     }
 
 
-def _list_url(query, **changes):
-    """The list with `query` (a QueryDict), some values replaced: relative, or the bare list if empty."""
-    query = query.copy()
-    for name, value in changes.items():
-        query[name] = value
-    encoded = query.urlencode()
-    return f"?{encoded}" if encoded else reverse("vacancies:list")
-
-
-def _filter_removals(query, filterset, facets, eligible=None):
+def _filter_removals(selection, filterset, facets, eligible=None):
     """One link per filter value that narrows the list: the same list without that one value.
 
     Returns [{"label": "Country: Belgium", "url": "?programme=jpo"}, ...] in the order of the form.
     """
-    chosen = filterset.form.cleaned_data
     removals = []
-
-    def without(name, value=None):
-        remaining = query.copy()
-        if value is None:
-            remaining.pop(name, None)
-        else:
-            remaining.setlist(name, [v for v in remaining.getlist(name) if v != value])
-        return _list_url(remaining)
 
     def label(name, text):
         return _("%(filter)s: %(value)s") % {"filter": filterset.form.fields[name].label, "value": text}
 
-    if terms := (chosen.get("q") or "").strip():
-        removals.append({"label": label("q", terms), "url": without("q")})
+    if selection.terms:
+        removals.append({"label": label("q", selection.terms), "url": selection.without("q").url()})
     for name in ("programme", "organisation", "country"):
+        chosen = selection.values(name)
         for option in facets[name]:
-            if option["selected"]:
+            if option["value"] in chosen:
                 removals.append(
-                    {"label": label(name, option["label"]), "url": without(name, option["value"])}
+                    {
+                        "label": label(name, option["label"]),
+                        "url": selection.without(name, option["value"]).url(),
+                    }
                 )
     # "all" widens the list rather than narrowing it: nothing to remove.
-    if (status := chosen.get("status")) in ("upcoming", "closed"):
-        chosen_label = next(option["label"] for option in facets["status"] if option["value"] == status)
-        removals.append({"label": label("status", chosen_label), "url": without("status")})
+    if selection.status in ("upcoming", "closed"):
+        chosen_label = next(o["label"] for o in facets["status"] if o["value"] == selection.status)
+        removals.append({"label": label("status", chosen_label), "url": selection.without("status").url()})
     if eligible and eligible.choice:
         chosen_label = next(o["label"] for o in eligible.options() if o["value"] == eligible.choice)
         text = _("%(filter)s: %(value)s") % {"filter": _("Eligibility"), "value": chosen_label}
-        removals.append({"label": text, "url": without("eligibility")})
+        removals.append({"label": text, "url": selection.without("eligibility").url()})
     return removals
 
 
