@@ -94,6 +94,7 @@ def subscribe(request):
     context = {
         "form": form,
         "controllers": data_controllers(),
+        "alerts_limit": settings.ALERTS_PER_SUBSCRIBER,
         "search_lines": searches.describe(selection) if selection else [],
         "search_url": searches.list_url(selection) if selection else "",
     }

@@ -233,7 +233,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES
 # Alerts
 # The consent ledger's keyed hash; keep it when rotating SECRET_KEY, or old events can no longer be matched.
 CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=SECRET_KEY)
-ALERTS_NOTICE_VERSION = "2026-12"  # bump when the consent notice text changes
+ALERTS_NOTICE_VERSION = "2026-12-searches"  # tied to the notice's text: applications/notice.py
 # Who runs this site's alert service: the notice and the privacy page name them, next to the controller each
 # programme's source names (most name none), as the one to write to about the data this site holds.
 SITE_OPERATOR_NAME = env.str("SITE_OPERATOR_NAME", default="jobboard")

@@ -224,7 +224,7 @@ def test_the_report_is_written_in_the_subscribers_language(client, jpo, mailoutb
     sweep()
 
     [report] = reports_to(mailoutbox) or [m for m in mailoutbox if m.to == [ADDRESS]]
-    assert report.subject == "1 nieuwe vacature voor uw zoekopdracht"
+    assert report.subject == "1 nieuwe vacature voor je zoekopdracht"
     assert "/nl/alerts/manage/" in report.body
 
 
@@ -396,7 +396,9 @@ def test_the_manage_link_can_be_requested_with_the_same_answer_for_anyone(client
 
 def test_renewal_is_offered_once_a_month_before_and_renews_by_a_post(client, jpo, mailoutbox):
     confirmed = timezone.now() - dt.timedelta(days=340)
-    alert = AlertFactory(selection="q=klimaat", confirmed_at=confirmed, subscriber__email=ADDRESS)
+    alert = AlertFactory(
+        selection="q=klimaat", confirmed_at=confirmed, subscriber__email=ADDRESS, subscriber__language="en"
+    )
 
     assert alerts_remind() == 1
     assert alerts_remind() == 0
