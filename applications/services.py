@@ -326,6 +326,9 @@ def subscriber_export(*, email) -> dict:
                 "time": e.created_at.isoformat(),
                 "channel": e.channel,
                 "notice_version": e.notice_version,
+                "scope": e.scope,
+                "selection": e.selection,
+                "language": e.language,
             }
             for e in ConsentEvent.objects.filter(subject=subject)
         ],

@@ -452,3 +452,10 @@ def test_the_outbox_sends_nothing_about_an_alert_that_was_stopped(client, jpo, m
     alert.delete()
 
     assert not OutboxMessage.objects.filter(kind="renewal").exists()
+
+
+def test_the_privacy_page_says_what_is_kept_per_search_and_for_how_long(client):
+    page = client.get("/en/privacy/")
+
+    assert "For each search you follow (up to 10 alerts per address)" in page.text
+    assert "ends 12 months after you confirmed or last renewed it" in page.text
