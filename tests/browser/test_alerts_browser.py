@@ -15,7 +15,7 @@ FOLLOW_LINK = {
     "nl": "Krijg e-mailmeldingen voor deze zoekopdracht",
     "fr": "Recevoir des alertes par e-mail pour cette recherche",
 }
-SEARCH_IN_WORDS = {"en": "Search: Benin", "nl": "Zoeken: Benin", "fr": "Recherche : Benin"}
+SEARCH_IN_WORDS = {"en": "Search: Benin", "nl": "Zoeken: Benin", "fr": "Recherche\u00a0: Benin"}
 
 
 @pytest.mark.parametrize("language", ["en", "nl", "fr"])
