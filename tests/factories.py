@@ -11,7 +11,16 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from applications import searches, tokens
-from applications.models import Alert, AlertDelivery, ConsentEvent, OutboxMessage, Subscriber
+from applications.models import (
+    Alert,
+    AlertDelivery,
+    AlertMatch,
+    AlertReport,
+    ConsentEvent,
+    OutboxMessage,
+    ScannedVacancy,
+    Subscriber,
+)
 from programmes.models import ContractTerms, CountryGroup, EligibilityRule, Programme, SelectionStep
 from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
 
@@ -191,6 +200,32 @@ class AlertFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         return super()._create(model_class, *args, **(searches.columns(kwargs["selection"]) | kwargs))
+
+
+class AlertReportFactory(factory.django.DjangoModelFactory):
+    """An e-mail of a search alert, waiting to be sent."""
+
+    class Meta:
+        model = AlertReport
+
+    alert = factory.SubFactory(AlertFactory)
+
+
+class AlertMatchFactory(factory.django.DjangoModelFactory):
+    """A vacancy that matched an alert, not reported yet."""
+
+    class Meta:
+        model = AlertMatch
+
+    alert = factory.SubFactory(AlertFactory)
+    vacancy = factory.SubFactory(VacancyFactory)
+
+
+class ScannedVacancyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScannedVacancy
+
+    vacancy = factory.SubFactory(VacancyFactory)
 
 
 class StaffUserFactory(factory.django.DjangoModelFactory):
