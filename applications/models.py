@@ -103,7 +103,7 @@ class ConsentEvent(models.Model):
 
 class Sending(models.Model):
     """The columns of a message sent exactly once: claimed by one worker run, marked sent before its final dot
-    (delivery.py, sent_mark.py)."""
+    (applications/sending/)."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -227,7 +227,7 @@ class Alert(models.Model):
 
 
 class AlertReport(Sending):
-    """One e-mail of an alert, reporting the matches it groups: sent exactly once (delivery.py)."""
+    """One e-mail of an alert, reporting the matches it groups: sent exactly once (applications/sending/)."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="reports")
 

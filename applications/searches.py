@@ -33,7 +33,7 @@ def selection_of(stored: str) -> Selection:
 
 def columns(stored: str) -> dict:
     """The columns of an `Alert` derived from its selection, for matching a vacancy in SQL
-    (delivery.alerts_matching): the terms, and each facet's values as ",a,b," (empty: any value)."""
+    (sending.queue.alerts_matching): the terms, and each facet's values as ",a,b," (empty: any value)."""
     query = QueryDict(stored)
 
     def listed(name):

@@ -27,9 +27,10 @@ def sweep() -> int:
     """One round of recovery; returns the number of alert batches queued again."""
     from vacancies.tasks import announce_opened_calls
 
-    from .delivery import (
+    from .models import OutboxMessage
+    from .sending import deliver
+    from .sending.queue import (
         deliveries_sweep,
-        outbox_send,
         outbox_sweep,
         reports_create,
         reports_sweep,
@@ -41,7 +42,7 @@ def sweep() -> int:
     for _round in range(20):  # ALERTS_BATCH_SIZE e-mails a round, sent here: the broker may be down
         if not (ids := outbox_sweep()):
             break
-        outbox_send(message_ids=ids)
+        deliver(OutboxMessage, ids)
     announce_opened_calls()
     batches = deliveries_sweep()
     for batch in batches:
@@ -79,7 +80,7 @@ _threads = []
 
 
 def start():
-    from .delivery import claims_renew
+    from .sending.batches import claims_renew
 
     if _threads:
         return

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from applications import emails, tokens
+from applications import tokens
 from applications.models import AlertDelivery, ConsentEvent, Subscriber
+from applications.sending import messages as emails
 from applications.services import subscribers_erase_unconfirmed
 from tests.factories import CallFactory, ProgrammeFactory, SubscriberFactory, VacancyFactory
 from vacancies import services as catalogue

@@ -9,8 +9,9 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from applications import searches, tokens
-from applications.delivery import digest_times, reports_create, reports_send
 from applications.models import Alert, AlertMatch, AlertReport, ConsentEvent, OutboxMessage, Subscriber
+from applications.sending import deliver
+from applications.sending.queue import digest_times, reports_create
 from applications.services import alerts_lapse, alerts_remind
 from applications.sweeper import sweep
 from tests.factories import (
@@ -240,7 +241,7 @@ def test_an_hourly_alert_sends_at_once_then_groups_the_rest_of_the_hour(jpo, mai
     assert len(reports_to(mailoutbox)) == 1  # within the hour: waits
 
     later = timezone.now() + dt.timedelta(hours=1, minutes=1)
-    reports_send(report_ids=reports_create(now=later))
+    deliver(AlertReport, reports_create(now=later))
     second = reports_to(mailoutbox)[1]
     assert second.subject == "2 new vacancies for your search"
     assert AlertMatch.objects.filter(alert=alert, report__isnull=True).count() == 0
@@ -278,7 +279,7 @@ def test_a_digest_groups_the_matches_until_its_time_and_never_repeats_one(
     sweep()  # matches them; the digest is not due yet
 
     assert reports_create(now=not_yet) == []
-    reports_send(report_ids=reports_create(now=due))
+    deliver(AlertReport, reports_create(now=due))
     assert reports_create(now=due + dt.timedelta(minutes=5)) == []
 
     [digest] = reports_to(mailoutbox)

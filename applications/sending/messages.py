@@ -1,4 +1,7 @@
-"""The e-mails of the alert service, each in the subscriber's language, as text and HTML."""
+"""Composing: each message of the alert service, in its subscriber's language, as text and HTML.
+
+`compose(item, listing)` is the one entry point: batches.py calls it for every row it sends.
+"""
 
 import logging
 import re
@@ -15,11 +18,23 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from . import searches, tokens
-from .mailer import wire_form
+from .. import searches, tokens
+from ..models import AlertDelivery, AlertReport
+from .transport import wire_form
 
 log = logging.getLogger(__name__)
 WITHDRAW_PLACEHOLDER = "__WITHDRAW_URL__"
+
+
+def compose(item, listing=None) -> EmailMultiAlternatives:
+    """The e-mail of a row of queue.py, the same (Message-ID included) on every attempt: an `OutboxMessage`
+    (a link a person asked for), an `AlertDelivery` (`listing`: its call's open vacancies) or an
+    `AlertReport` (`listing`: the vacancies it reports)."""
+    if isinstance(item, AlertDelivery):
+        return alert_message(item, listing)
+    if isinstance(item, AlertReport):
+        return report_message(item, listing)
+    return outbox_message(item)
 
 
 def absolute(path):

@@ -1,47 +1,41 @@
-"""Alert fan-out: one `AlertDelivery` per subscriber and call, each sent exactly once.
+"""What is to be sent: the rows that stand for messages, each to be sent exactly once (by batches.py).
+
+Call alerts, one `AlertDelivery` per subscriber and call:
 
 1. `deliveries_create(call)`: one pending row per confirmed follower of the call's programme. The unique
    (subscriber, call) pair makes re-running it harmless: publishing twice, re-saving, a retried task.
-2. `deliveries_send(ids)`: claims the pending rows among `ids` (SKIP LOCKED, so two workers never hold
-   the same row), then sends them over one connection, marking each row sent *before* the message is
-   committed to the server (see mailer.py and sent_mark.py). Rows it could not send go back to pending.
-3. `deliveries_sweep()`: gives rows held by a dead worker (lease expired) back to pending, and dispatches
-   pending rows whose task was lost. A live worker renews the lease of what it holds (`claims_renew`), so
-   the lease is short and a dead worker's rows are taken over within a minute (sweeper.py).
+2. `pending_batches()`: their ids in batches, each sent by a `send_alert_batch` task (`deliver`).
 
-The e-mails a person asked for (confirmation and withdrawal links) take the same path as `OutboxMessage`
-rows: written with the request, sent by `outbox_send`, swept by `outbox_sweep`.
+Search alerts, one `AlertMatch` per (alert, vacancy), reported in one `AlertReport`:
 
-Search alerts take it too, one (alert, vacancy) pair at a time:
-
-4. `vacancies_match(ids)`: an open vacancy is matched once (`ScannedVacancy`) against the confirmed search
+3. `vacancies_match(ids)`: an open vacancy is matched once (`ScannedVacancy`) against the confirmed search
    alerts; each match is an `AlertMatch`, unique per (alert, vacancy). A vacancy that opens after it was
    published is found by the sweep (`vacancies_unscanned`) when it opens.
-5. `reports_create(now)`: for each alert whose e-mail is due (an hour after the last one; or the daily or
+4. `reports_create(now)`: for each alert whose e-mail is due (an hour after the last one; or the daily or
    weekly digest time, Brussels), one `AlertReport` takes the alert's unreported matches, each match given to
-   one report only. `reports_send(ids)` sends them like deliveries: exactly once, whatever is killed when.
+   one report only.
+
+The e-mails a person asked for (confirmation links and the like) are `OutboxMessage` rows, written with the
+request (services.py).
+
+5. The sweeps (`deliveries_sweep`, `outbox_sweep`, `reports_sweep`, run by sweeper.py): rows held by a dead
+   worker (lease expired) go back to pending, and pending rows whose task was lost are handed out again.
 """
 
 import logging
-import smtplib
-import threading
-import uuid
 from datetime import datetime, timedelta
 from datetime import time as dt_time
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vacancies import search
 from vacancies.models import Call, Vacancy
 
-from .emails import Listing, alert_message, outbox_message, report_message
-from .mailer import MessageRefused, transport
-from .models import Alert, AlertDelivery, AlertMatch, AlertReport, OutboxMessage, ScannedVacancy, Subscriber
-from .sent_mark import SentMark
+from ..models import Alert, AlertDelivery, AlertMatch, AlertReport, OutboxMessage, ScannedVacancy, Subscriber
 
 log = logging.getLogger(__name__)
 Status = AlertDelivery.Status
@@ -87,118 +81,6 @@ def pending_batches(*, call_id=None, created_before=None):
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def _claim(model, ids, claim):
-    with transaction.atomic():
-        ids = list(
-            model.objects.select_for_update(skip_locked=True)
-            .filter(pk__in=ids, status=Status.PENDING)
-            .values_list("pk", flat=True)
-        )
-        model.objects.filter(pk__in=ids, attempts__gte=settings.ALERTS_MAX_ATTEMPTS).update(
-            status=Status.FAILED, last_error="too many attempts"
-        )
-        model.objects.filter(pk__in=ids, attempts__lt=settings.ALERTS_MAX_ATTEMPTS).update(
-            status=Status.SENDING, claim=claim, claimed_at=timezone.now(), attempts=F("attempts") + 1
-        )
-    return ids
-
-
-def _release(model, claim, *, pk=None, status=Status.PENDING, error=""):
-    """Give messages of this run back (to pending) or settle them (failed)."""
-    queryset = model.objects.filter(claim=claim).exclude(status=Status.FAILED)
-    # One message whatever its state (it may be marked sent already), or every one still held.
-    queryset = queryset.filter(pk=pk) if pk is not None else queryset.filter(status=Status.SENDING)
-    queryset.update(status=status, claim="", claimed_at=None, sent_at=None, last_error=error[:200])
-
-
-# The claims this process is sending now. The worker's sweeper renews their lease (`claims_renew`), so a lease
-# can be short, and the claims of a worker that died are taken over soon after: no heartbeat, no lease.
-_held = set()
-_held_lock = threading.Lock()
-
-
-def claims_renew() -> int:
-    """Renew the lease of every claim this process holds; returns the number of rows renewed."""
-    with _held_lock:
-        claims = list(_held)
-    if not claims:
-        return 0
-    return sum(
-        model.objects.filter(claim__in=claims, status=Status.SENDING).update(claimed_at=timezone.now())
-        for model in (AlertDelivery, OutboxMessage, AlertReport)
-    )
-
-
-def _send_claimed(model, claim, items, build) -> dict:
-    """Send `items` (held by `claim`) over one connection, each marked sent before its final dot."""
-    counts = {"sent": 0, "abandoned": 0, "refused": 0}
-    in_flight = None
-    with _held_lock:
-        _held.add(claim)
-    try:
-        with transport() as mail:
-            for item in items:
-                in_flight = item
-                try:
-                    sent = mail.send(build(item), SentMark(item.pk, claim, model=model))
-                except MessageRefused as error:
-                    _release(model, claim, pk=item.pk, status=Status.FAILED, error=str(error))
-                    counts["refused"] += 1
-                    continue
-                counts["sent" if sent else "abandoned"] += 1
-                in_flight = None
-    except (smtplib.SMTPException, OSError) as error:
-        # Whatever was not confirmed by the server goes back to pending, the message in flight included.
-        if in_flight is not None:  # marked sent, perhaps, but not accepted by the server
-            _release(model, claim, pk=in_flight.pk, error=type(error).__name__)
-        _release(model, claim, error=type(error).__name__)
-        log.warning(
-            "%s batch interrupted after %s sent: %s", model.__name__, counts["sent"], type(error).__name__
-        )
-        raise
-    finally:
-        with _held_lock:
-            _held.discard(claim)
-    return counts
-
-
-def _open_vacancies(call_ids):
-    by_call = {call_id: [] for call_id in call_ids}
-    for vacancy in (
-        Vacancy.objects.public()
-        .with_state()
-        .filter(call_id__in=call_ids)
-        .select_related("organisation")
-        .by_closing()
-    ):
-        by_call[vacancy.call_id].append(vacancy)
-    return {call_id: Listing(vacancies) for call_id, vacancies in by_call.items()}
-
-
-def deliveries_send(*, delivery_ids) -> dict:
-    """Send the pending deliveries among `delivery_ids`. Raises on a connection failure (the task retries)."""
-    claim = uuid.uuid4().hex
-    ids = _claim(AlertDelivery, delivery_ids, claim)
-    deliveries = list(
-        AlertDelivery.objects.filter(pk__in=ids, claim=claim)
-        .select_related("subscriber", "call")
-        # What an alert needs: loading every column of three tables cost a tenth of the worker's time.
-        .only(
-            "call", "subscriber__email", "subscriber__language", "subscriber__token_key", "call__updated_at"
-        )
-        .order_by("pk")
-    )
-    if not deliveries:
-        return {"sent": 0, "abandoned": 0, "refused": 0}
-    vacancies = _open_vacancies({d.call_id for d in deliveries})
-    return _send_claimed(
-        AlertDelivery,
-        claim,
-        deliveries,
-        lambda delivery: alert_message(delivery, vacancies[delivery.call_id]),
-    )
-
-
 def _expired_claims_free(model, now) -> list[int]:
     """Give rows held past their lease (their worker died) back to pending; returns their ids."""
     expired = model.objects.filter(
@@ -223,18 +105,6 @@ def deliveries_sweep(*, now=None) -> list[list[int]]:
     # Pending longer than the grace may only mean a long fan-out whose tasks are still queued: a few batches a
     # round, not all of them again and again.
     return [ids[i : i + size] for i in range(0, len(ids), size)] + waiting[: settings.ALERTS_SWEEP_BATCHES]
-
-
-def outbox_send(*, message_ids) -> dict:
-    """Send the pending outbox messages among `message_ids`; raises on a connection failure (retried)."""
-    claim = uuid.uuid4().hex
-    ids = _claim(OutboxMessage, message_ids, claim)
-    messages = list(
-        OutboxMessage.objects.filter(pk__in=ids, claim=claim).select_related("subscriber").order_by("pk")
-    )
-    if not messages:
-        return {"sent": 0, "abandoned": 0, "refused": 0}
-    return _send_claimed(OutboxMessage, claim, messages, outbox_message)
 
 
 def outbox_sweep(*, now=None) -> list[int]:
@@ -360,46 +230,6 @@ def reports_create(*, now=None, limit=None) -> list[int]:
             Alert.objects.filter(pk__in=alerts).update(reported_at=now)
         created += [r.pk for r in reports if r.pk not in empty]
     return created
-
-
-def _report_vacancies(report_ids):
-    """{report id: [vacancies still public, soonest closing first]}."""
-    by_report = {pk: [] for pk in report_ids}
-    matches = AlertMatch.objects.filter(report_id__in=report_ids).values_list("report_id", "vacancy_id")
-    report_of = {}
-    for report_id, vacancy_id in matches:
-        report_of.setdefault(vacancy_id, []).append(report_id)
-    vacancies = (
-        Vacancy.objects.public()
-        .with_state()
-        .filter(pk__in=report_of)
-        .select_related("organisation")
-        .by_closing()
-    )
-    for vacancy in vacancies:
-        for report_id in report_of[vacancy.pk]:
-            by_report[report_id].append(vacancy)
-    return by_report
-
-
-def reports_send(*, report_ids) -> dict:
-    """Send the pending reports among `report_ids`; raises on a connection failure (the task retries)."""
-    claim = uuid.uuid4().hex
-    ids = _claim(AlertReport, report_ids, claim)
-    reports = list(
-        AlertReport.objects.filter(pk__in=ids, claim=claim).select_related("alert__subscriber").order_by("pk")
-    )
-    if not reports:
-        return {"sent": 0, "abandoned": 0, "refused": 0}
-    vacancies = _report_vacancies([r.pk for r in reports])
-    if withdrawn := [r for r in reports if not vacancies[r.pk]]:
-        # Every vacancy it reports was withdrawn since: nothing to tell.
-        for report in withdrawn:
-            _release(AlertReport, claim, pk=report.pk, status=Status.FAILED, error="nothing left to report")
-        reports = [r for r in reports if vacancies[r.pk]]
-    return _send_claimed(
-        AlertReport, claim, reports, lambda report: report_message(report, vacancies[report.pk])
-    )
 
 
 def reports_sweep(*, now=None) -> list[int]:
