@@ -192,6 +192,9 @@ class Alert(models.Model):
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="alerts")
     selection = models.CharField(_("search"), max_length=2000)
     terms = models.CharField(max_length=200, blank=True)
+    # PostgreSQL: the terms' query in the site's languages (vacancies.search.websearch_query), compiled once
+    # and kept as text: matching a vacancy casts it rather than parsing the terms three times an alert.
+    terms_query = models.TextField(blank=True, editable=False)
     # ",slug,slug," (empty: any), so that "is this vacancy's value chosen" is a LIKE on both databases.
     programmes = models.TextField(blank=True)
     organisations = models.TextField(blank=True)

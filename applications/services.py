@@ -73,9 +73,13 @@ def alert_count(subscriber) -> int:
 
 
 def _alert_new(subscriber, selection, frequency):
-    return Alert.objects.create(
+    from .sending.queue import terms_query_fill
+
+    alert = Alert.objects.create(
         subscriber=subscriber, selection=selection, frequency=frequency, **searches.columns(selection)
     )
+    terms_query_fill(Alert.objects.filter(pk=alert.pk))
+    return alert
 
 
 @transaction.atomic

@@ -460,3 +460,14 @@ def test_the_privacy_page_says_what_is_kept_per_search_and_for_how_long(client):
 
     assert "For each search you follow (up to 10 alerts per address)" in page.text
     assert "ends 12 months after you confirmed or last renewed it" in page.text
+
+
+def test_search_terms_match_alike_whether_compiled_or_not(jpo):
+    from applications.sending.queue import alerts_matching, terms_query_fill
+
+    vacancy = VacancyFactory(programme=jpo, title_nl="Adviseur Klimaat en milieu")
+    compiled, fresh = AlertFactory(selection="q=klimaat"), AlertFactory(selection="q=klimaat+milieu")
+    AlertFactory(selection="q=jurist")
+    terms_query_fill(Alert.objects.filter(pk=compiled.pk))
+
+    assert sorted(alerts_matching(vacancy)) == sorted([compiled.pk, fresh.pk])

@@ -27,9 +27,11 @@ from datetime import datetime, timedelta
 from datetime import time as dt_time
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from vacancies import search
@@ -132,14 +134,32 @@ def alerts_matching(vacancy):
     plain = list(alerts.filter(terms="").values_list("pk", flat=True))
     with_terms = alerts.exclude(terms="")
     if connection.vendor == "postgresql":
-        found = Vacancy.objects.filter(pk=vacancy.pk, search_vector=search.websearch_query(OuterRef("terms")))
-        return plain + list(with_terms.filter(Exists(found)).values_list("pk", flat=True))
+        # The vacancy's vector once, as a constant: read from its row, it was detoasted again for every alert.
+        vector = Vacancy.objects.filter(pk=vacancy.pk).values_list(
+            Cast("search_vector", TextField()), flat=True
+        )
+        vector = vector.first() or ""
+        compiled = with_terms.exclude(terms_query="").filter(
+            RawSQL("%s::tsvector @@ terms_query::tsquery", [vector], output_field=BooleanField())
+        )
+        # Alerts whose query was not compiled (terms_query_fill) are matched as the list searches.
+        fresh = with_terms.filter(terms_query="").annotate(
+            vector=RawSQL("%s::tsvector", [vector], output_field=SearchVectorField())
+        )
+        fresh = fresh.filter(vector=search.websearch_query(F("terms")))
+        return plain + list(compiled.values_list("pk", flat=True)) + list(fresh.values_list("pk", flat=True))
     # SQLite (the embedded setup, a handful of alerts): each distinct search once.
     by_terms = {}
     for pk, terms in with_terms.values_list("pk", "terms"):
         by_terms.setdefault(terms, []).append(pk)
     this = Vacancy.objects.filter(pk=vacancy.pk)
     return plain + [pk for terms, pks in by_terms.items() if this.search(terms).exists() for pk in pks]
+
+
+def terms_query_fill(alerts) -> None:
+    """PostgreSQL: compile the search terms of `alerts` (a queryset) into `terms_query`, once."""
+    if connection.vendor == "postgresql":
+        alerts.exclude(terms="").update(terms_query=Cast(search.websearch_query(F("terms")), TextField()))
 
 
 def vacancies_match(*, vacancy_ids) -> int:
