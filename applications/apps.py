@@ -7,4 +7,7 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Alerts")
 
     def ready(self):
-        from . import receivers  # noqa: F401 - connects the signal receivers
+        from . import (
+            receivers,  # noqa: F401 - connects the signal receivers
+            sending,  # noqa: F401 - registers the check of EMAIL_BACKEND
+        )

@@ -6,7 +6,9 @@ Every worker runs two threads from its start (jobboard/celery.py connects `start
   so that the lease can be short (30 s) without a slow batch being taken over;
 - a sweeper runs `sweep()` at once and then every ALERTS_SWEEP_SECONDS: rows a dead worker held (lease run
   out) go back to pending and are sent again, outbox e-mails whose task was lost (broker down) are sent by
-  the sweeper itself, and alert batches and call announcements whose task was lost are queued again.
+  the sweeper itself, and alert batches and call announcements whose task was lost are queued again;
+  vacancies that opened are matched against the search alerts, and the search alerts' e-mails that are due
+  (hourly, or the digests at their Brussels time) are made and queued.
 
 So a worker that dies is taken over within lease + sweep interval (45 s by default) by any other worker or by
 itself restarted, with beat down. Beat still runs `sweep()` too (applications.tasks.sweep_deliveries).
@@ -25,17 +27,33 @@ def sweep() -> int:
     """One round of recovery; returns the number of alert batches queued again."""
     from vacancies.tasks import announce_opened_calls
 
-    from .delivery import deliveries_sweep, outbox_send, outbox_sweep
-    from .tasks import dispatch, send_alert_batch
+    from .models import OutboxMessage
+    from .sending import deliver
+    from .sending.queue import (
+        deliveries_sweep,
+        outbox_sweep,
+        reports_create,
+        reports_sweep,
+        vacancies_match,
+        vacancies_unscanned,
+    )
+    from .tasks import dispatch, send_alert_batch, send_report_batch
 
     for _round in range(20):  # ALERTS_BATCH_SIZE e-mails a round, sent here: the broker may be down
         if not (ids := outbox_sweep()):
             break
-        outbox_send(message_ids=ids)
+        deliver(OutboxMessage, ids)
     announce_opened_calls()
     batches = deliveries_sweep()
     for batch in batches:
         dispatch(send_alert_batch, batch)
+    if opened := vacancies_unscanned():
+        vacancies_match(vacancy_ids=opened)
+    # Reports whose task was lost first, then the new ones: each id is queued once a round.
+    reports = reports_sweep() + reports_create()
+    size = settings.ALERTS_BATCH_SIZE
+    for start in range(0, len(reports), size):
+        dispatch(send_report_batch, reports[start : start + size])
     return len(batches)
 
 
@@ -62,7 +80,7 @@ _threads = []
 
 
 def start():
-    from .delivery import claims_renew
+    from .sending.batches import claims_renew
 
     if _threads:
         return

@@ -19,7 +19,7 @@ def dispatch(task, *args):
 
 @shared_task(acks_late=True)
 def fan_out_call(call_id):
-    from .delivery import deliveries_create, pending_batches
+    from .sending.queue import deliveries_create, pending_batches
 
     deliveries_create(call_id=call_id)
     for batch in pending_batches(call_id=call_id):
@@ -35,9 +35,42 @@ def fan_out_call(call_id):
     max_retries=8,
 )
 def send_alert_batch(self, delivery_ids):
-    from .delivery import deliveries_send
+    from .models import AlertDelivery
+    from .sending import deliver
 
-    return deliveries_send(delivery_ids=delivery_ids)
+    return deliver(AlertDelivery, delivery_ids)
+
+
+@shared_task(acks_late=True)
+def match_vacancies(vacancy_ids):
+    """Match published vacancies against the search alerts (those not open yet wait for the sweep)."""
+    from .sending.queue import vacancies_match
+
+    return vacancies_match(vacancy_ids=vacancy_ids)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=5,
+    retry_backoff_max=600,
+    max_retries=8,
+)
+def send_report_batch(self, report_ids):
+    """Search alert e-mails (reports, by id)."""
+    from .models import AlertReport
+    from .sending import deliver
+
+    return deliver(AlertReport, report_ids)
+
+
+@shared_task
+def renew_or_lapse_alerts():
+    """Offer renewal to alerts that lapse within a month; delete those that lapsed."""
+    from .services import alerts_lapse, alerts_remind
+
+    return {"reminded": alerts_remind(), "lapsed": alerts_lapse()}
 
 
 @shared_task(
@@ -49,9 +82,10 @@ def send_alert_batch(self, delivery_ids):
 )
 def send_outbox(message_ids):
     """Confirmation and withdrawal-link e-mails (outbox rows, by id: no address in the broker)."""
-    from .delivery import outbox_send
+    from .models import OutboxMessage
+    from .sending import deliver
 
-    return outbox_send(message_ids=message_ids)
+    return deliver(OutboxMessage, message_ids)
 
 
 @shared_task

@@ -246,7 +246,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES
 CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=SECRET_KEY)
 # The ledger of an address no longer subscribed is deleted this long after its last event (retention.py).
 CONSENT_LEDGER_YEARS = env.int("CONSENT_LEDGER_YEARS", default=5)
-ALERTS_NOTICE_VERSION = "2026-12"  # bump when the consent notice text changes
+ALERTS_NOTICE_VERSION = "2026-12-searches"  # tied to the notice's text: applications/notice.py
 # Who runs this site's alert service: the notice and the privacy page name them, next to the controller each
 # programme's source names (most name none), as the one to write to about the data this site holds.
 SITE_OPERATOR_NAME = env.str("SITE_OPERATOR_NAME", default="jobboard")
@@ -254,6 +254,13 @@ SITE_OPERATOR_EMAIL = env.str("SITE_OPERATOR_EMAIL", default="privacy@jobboard.e
 # Confirmation links expire, and unconfirmed subscriptions are erased, after this many days.
 ALERTS_CONFIRMATION_DAYS = 7
 ALERTS_WITHDRAW_LINK_DAYS = 400  # a withdrawal link in an old alert must still work
+# How many alerts (searches and programmes followed) one address may hold; a search alert lapses this many
+# days after it was confirmed or renewed, and its renewal is offered ALERTS_RENEWAL_NOTICE_DAYS before.
+ALERTS_PER_SUBSCRIBER = 10
+ALERTS_LIFETIME_DAYS = 365
+ALERTS_RENEWAL_NOTICE_DAYS = 30
+# Digests go out at this hour, Brussels time (TIME_ZONE): daily ones every day, weekly ones on Mondays.
+ALERTS_DIGEST_HOUR = env.int("ALERTS_DIGEST_HOUR", default=7)
 ALERTS_BATCH_SIZE = env.int("ALERTS_BATCH_SIZE", default=200)
 # A batch claimed by a worker that died is given to another after this long (a live worker renews its lease
 # every third of it: applications/sweeper.py).
@@ -285,6 +292,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "erase-unconfirmed-subscribers": {"task": "applications.tasks.erase_unconfirmed", "schedule": 3600},
     "apply-retention": {"task": "jobboard.tasks.apply_retention", "schedule": 86400},
+    "renew-or-lapse-alerts": {"task": "applications.tasks.renew_or_lapse_alerts", "schedule": 3600},
 }
 
 # Catalogue

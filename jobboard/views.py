@@ -100,6 +100,8 @@ def privacy(request):
         "pages/privacy.html",
         {
             "confirmation_days": settings.ALERTS_CONFIRMATION_DAYS,
+            "alerts_limit": settings.ALERTS_PER_SUBSCRIBER,
+            "alerts_lifetime_months": round(settings.ALERTS_LIFETIME_DAYS / 30.44),
             "lockout_hours": settings.AXES_COOLOFF_TIME,
             "login_log_days": settings.STAFF_LOGIN_LOG_DAYS,
             "ledger_years": settings.CONSENT_LEDGER_YEARS,

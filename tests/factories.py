@@ -10,8 +10,17 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from applications import tokens
-from applications.models import AlertDelivery, ConsentEvent, OutboxMessage, Subscriber
+from applications import searches, tokens
+from applications.models import (
+    Alert,
+    AlertDelivery,
+    AlertMatch,
+    AlertReport,
+    ConsentEvent,
+    OutboxMessage,
+    ScannedVacancy,
+    Subscriber,
+)
 from programmes.models import ContractTerms, CountryGroup, EligibilityRule, Programme, SelectionStep
 from vacancies.models import Call, Organisation, PublicationStatus, Vacancy
 
@@ -173,6 +182,50 @@ class OutboxMessageFactory(factory.django.DjangoModelFactory):
 
     subscriber = factory.SubFactory(SubscriberFactory, status=Subscriber.Status.PENDING, confirmed_at=None)
     kind = OutboxMessage.Kind.CONFIRM
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    """A confirmed search alert of a subscriber who follows no programme (`selection="q=klimaat"`)."""
+
+    class Meta:
+        model = Alert
+
+    subscriber = factory.SubFactory(SubscriberFactory, programmes=[])
+    selection = "programme=jpo"
+    status = Alert.Status.CONFIRMED
+    frequency = Alert.Frequency.HOURLY
+    confirmed_at = factory.LazyFunction(timezone.now)
+    renewed_at = factory.SelfAttribute("confirmed_at")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return super()._create(model_class, *args, **(searches.columns(kwargs["selection"]) | kwargs))
+
+
+class AlertReportFactory(factory.django.DjangoModelFactory):
+    """An e-mail of a search alert, waiting to be sent."""
+
+    class Meta:
+        model = AlertReport
+
+    alert = factory.SubFactory(AlertFactory)
+
+
+class AlertMatchFactory(factory.django.DjangoModelFactory):
+    """A vacancy that matched an alert, not reported yet."""
+
+    class Meta:
+        model = AlertMatch
+
+    alert = factory.SubFactory(AlertFactory)
+    vacancy = factory.SubFactory(VacancyFactory)
+
+
+class ScannedVacancyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ScannedVacancy
+
+    vacancy = factory.SubFactory(VacancyFactory)
 
 
 class StaffUserFactory(factory.django.DjangoModelFactory):

@@ -10,10 +10,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from applications import delivery
-from applications.delivery import deliveries_create, deliveries_send, deliveries_sweep, pending_batches
 from applications.models import AlertDelivery, Subscriber
-from applications.sent_mark import SentMark
+from applications.sending import batches, deliver
+from applications.sending.queue import deliveries_create, deliveries_sweep, pending_batches
+from applications.sending.sent_mark import SentMark
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,7 +39,7 @@ def followers(call, count, prefix="person"):
 def fan_out(call):
     deliveries_create(call_id=call.pk)
     for batch in pending_batches(call_id=call.pk):
-        deliveries_send(delivery_ids=batch)
+        deliver(AlertDelivery, batch)
 
 
 def database_url():
@@ -85,7 +85,7 @@ def test_running_the_fan_out_again_sends_nothing_more(smtp_sink, call):
 
     fan_out(call)
     fan_out(call)
-    deliveries_send(delivery_ids=list(AlertDelivery.objects.values_list("pk", flat=True)))
+    deliver(AlertDelivery, list(AlertDelivery.objects.values_list("pk", flat=True)))
 
     assert exactly_once(smtp_sink, addresses)
 
@@ -120,11 +120,11 @@ def test_a_dropped_connection_loses_nothing_and_repeats_nothing(smtp_sink, call)
     [batch] = pending_batches(call_id=call.pk)
 
     with pytest.raises((smtplib.SMTPException, OSError)):
-        deliveries_send(delivery_ids=batch)
+        deliver(AlertDelivery, batch)
     assert len(smtp_sink.recipients()) == 3
     assert AlertDelivery.objects.filter(status="pending").count() == 3  # the dropped one included
 
-    deliveries_send(delivery_ids=batch)  # what the task's retry does
+    deliver(AlertDelivery, batch)  # what the task's retry does
 
     assert exactly_once(smtp_sink, addresses)
 
@@ -138,7 +138,7 @@ def test_a_delivery_another_worker_took_over_is_not_sent_twice(smtp_sink, call, 
         AlertDelivery.objects.filter(pk=mark.pk).update(claim="another-worker")
 
     before_step(monkeypatch, "hold_begin", addresses[1], slow_worker)
-    counts = deliveries_send(delivery_ids=batch)
+    counts = deliver(AlertDelivery, batch)
 
     # Abandoned after its content was sent, before the final dot: the server discarded it.
     assert counts == {"sent": 2, "abandoned": 1, "refused": 0}
@@ -159,7 +159,7 @@ def test_a_database_connection_lost_after_the_final_dot_repeats_nothing(smtp_sin
                 time.sleep(0.01)
 
     before_step(monkeypatch, "commit_begin", addresses[1], database_restarts)
-    counts = deliveries_send(delivery_ids=batch)
+    counts = deliver(AlertDelivery, batch)
 
     # The server accepted the message whose COMMIT failed; it is recorded on a new connection, not sent again.
     assert counts == {"sent": 3, "abandoned": 0, "refused": 0}
@@ -182,14 +182,14 @@ def test_deliveries_held_by_a_dead_worker_are_sent_once_its_lease_ends(smtp_sink
     addresses = followers(call, 5)
     deliveries_create(call_id=call.pk)
     [batch] = pending_batches(call_id=call.pk)
-    delivery._claim(AlertDelivery, batch, "worker-that-died")  # claimed, then killed before sending anything
+    batches._claim(AlertDelivery, batch, "worker-that-died")  # claimed, then killed before sending anything
 
     assert deliveries_sweep() == []  # lease still running: nobody else may take them
     assert smtp_sink.recipients() == []
 
     later = timezone.now() + dt.timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS + 1)
     for again in deliveries_sweep(now=later):
-        deliveries_send(delivery_ids=again)
+        deliver(AlertDelivery, again)
 
     assert exactly_once(smtp_sink, addresses)
     assert set(AlertDelivery.objects.values_list("attempts", flat=True)) == {2}

@@ -6,11 +6,13 @@ from unittest import mock
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from applications import emails, tokens
+from applications import tokens
 from applications.models import AlertDelivery, ConsentEvent, Subscriber
+from applications.sending import messages as emails
 from applications.services import subscribers_erase_unconfirmed
 from tests.factories import CallFactory, ProgrammeFactory, SubscriberFactory, VacancyFactory
 from vacancies import services as catalogue
@@ -156,9 +158,10 @@ def test_confirming_asks_first_then_confirms_and_records_consent(client, jpo, ma
     assert Subscriber.objects.get().status == Subscriber.Status.CONFIRMED
     events = list(ConsentEvent.objects.values_list("event", "channel", "subject", "notice_version"))
     subject = tokens.subject_hash(ADDRESS)
+    version = settings.ALERTS_NOTICE_VERSION  # the notice read (applications/notice.py)
     assert events == [
-        ("given", "web-form", subject, "2026-12"),
-        ("confirmed", "email-link", subject, "2026-12"),
+        ("given", "web-form", subject, version),
+        ("confirmed", "email-link", subject, version),
     ]
     assert "example.org" not in subject
 

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.db import close_old_connections
 
-from applications.delivery import deliveries_create, deliveries_send, pending_batches
 from applications.models import AlertDelivery, Subscriber
+from applications.sending import deliver
+from applications.sending.queue import deliveries_create, pending_batches
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
 from tests.smtp_sink import free_port
 from tests.workers import PRODUCTION_TIMINGS, manage
@@ -132,7 +133,7 @@ def test_a_server_that_refuses_for_a_while_gets_every_message_once(smtp_sink, jp
 
     for _attempt in range(5):  # what the task's retries do
         try:
-            deliveries_send(delivery_ids=batch)
+            deliver(AlertDelivery, batch)
         except smtplib.SMTPException:
             continue
         if not AlertDelivery.objects.exclude(status="sent").exists():

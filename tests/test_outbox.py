@@ -9,8 +9,9 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from applications import sweeper
-from applications.delivery import outbox_send, outbox_sweep
 from applications.models import OutboxMessage, Subscriber
+from applications.sending import deliver
+from applications.sending.queue import outbox_sweep
 from applications.services import subscribers_erase_unconfirmed
 from applications.tasks import send_outbox
 from tests.factories import ProgrammeFactory
@@ -76,12 +77,12 @@ def test_a_mail_server_that_is_down_delays_the_confirmation_once(smtp_sink, clie
 
     down = mock.patch("smtplib.SMTP.docmd", side_effect=smtplib.SMTPServerDisconnected("down"))
     with down, pytest.raises(smtplib.SMTPServerDisconnected):
-        outbox_send(message_ids=[message.pk])
+        deliver(OutboxMessage, [message.pk])
     message.refresh_from_db()
     assert message.status == "pending" and smtp_sink.recipients() == []
 
-    outbox_send(message_ids=[message.pk])
-    outbox_send(message_ids=[message.pk])  # a second run, a retried task: nothing more
+    deliver(OutboxMessage, [message.pk])
+    deliver(OutboxMessage, [message.pk])  # a second run, a retried task: nothing more
 
     assert smtp_sink.recipients() == ["someone@example.org"]
     assert smtp_sink.messages[0][1]["Message-ID"].startswith(f"<outbox-{message.pk}@")
@@ -95,7 +96,7 @@ def test_a_dead_workers_outbox_claim_is_taken_over_after_its_lease(
 
     assert outbox_sweep() == []
     later = timezone.now() + dt.timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS + 1)
-    outbox_send(message_ids=outbox_sweep(now=later))
+    deliver(OutboxMessage, outbox_sweep(now=later))
 
     assert len(mailoutbox) == 1
 
@@ -120,3 +121,38 @@ def test_asking_again_renews_a_pending_subscription_so_the_new_link_outlives_the
 
     response = client.post(link_in(mailoutbox[-1], "confirm"))
     assert "Alerts confirmed" in response.text
+
+
+def test_an_email_backend_that_would_lose_mail_is_refused_and_the_mail_kept(settings):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from applications.sending import email_backend_check
+    from tests.factories import OutboxMessageFactory
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    message = OutboxMessageFactory()
+
+    with pytest.raises(ImproperlyConfigured, match="cannot carry alerts"):
+        deliver(OutboxMessage, [message.pk])
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("pending", 0)
+    assert [error.id for error in email_backend_check()] == ["applications.E001"]
+
+
+def test_a_message_django_s_backend_fails_to_take_goes_back_to_pending(settings, mailoutbox):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    from tests.factories import OutboxMessageFactory
+
+    message = OutboxMessageFactory()
+    with (
+        mock.patch.object(EmailBackend, "send_messages", side_effect=OSError("disk full")),
+        pytest.raises(OSError),
+    ):
+        deliver(OutboxMessage, [message.pk])
+
+    message.refresh_from_db()
+    assert message.status == "pending" and message.sent_at is None
+    deliver(OutboxMessage, [message.pk])
+    assert len(mailoutbox) == 1

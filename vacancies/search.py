@@ -74,13 +74,19 @@ def _folded_countries():
     return _FOLDED_COUNTRIES
 
 
+def websearch_query(terms):
+    """PostgreSQL: the query of `terms` (a string, or an expression such as a saved search's column), in any
+    of the site's languages."""
+    return reduce(operator.or_, (SearchQuery(terms, config=c, search_type="websearch") for c in CONFIGS))
+
+
 def search(queryset, terms: str):
     """`queryset` narrowed to the vacancies that match `terms`, annotated with `rank` (higher is better)."""
     terms = terms.strip()
     if not terms:
         return queryset
     if connection.vendor == "postgresql":
-        query = reduce(operator.or_, (SearchQuery(terms, config=c, search_type="websearch") for c in CONFIGS))
+        query = websearch_query(terms)
         return queryset.filter(search_vector=query).annotate(
             rank=SearchRank(F("search_vector"), query, cover_density=True)
         )

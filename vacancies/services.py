@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from programmes.translation import LANGUAGE_CODES
 
 from .models import Call, PublicationStatus, Vacancy
-from .signals import call_opened
+from .signals import call_opened, vacancies_published
 
 DRAFT, PUBLISHED, CANCELLED = (
     PublicationStatus.DRAFT,
@@ -81,11 +81,17 @@ def call_publish(*, call: Call, by=None) -> Call:
     now = timezone.now()
     call.status, call.published_at, call.published_by = PUBLISHED, now, by
     call.save(update_fields=["status", "published_at", "published_by", "updated_at"])
-    call.vacancies.filter(status=DRAFT).update(
-        status=PUBLISHED, published_at=now, published_by=by, updated_at=now
-    )
+    drafts = call.vacancies.filter(status=DRAFT)
+    ids = list(drafts.values_list("pk", flat=True))
+    drafts.update(status=PUBLISHED, published_at=now, published_by=by, updated_at=now)
     _announce_if_open(call, now)
+    _announce_published(ids)
     return call
+
+
+def _announce_published(ids):
+    if ids:
+        transaction.on_commit(lambda: vacancies_published.send(sender=Vacancy, vacancy_ids=ids))
 
 
 @transaction.atomic
@@ -100,6 +106,7 @@ def vacancy_publish(*, vacancy: Vacancy, by=None) -> Vacancy:
         raise ValidationError(problems)
     vacancy.status, vacancy.published_at, vacancy.published_by = PUBLISHED, timezone.now(), by
     vacancy.save(update_fields=["status", "published_at", "published_by", "updated_at"])
+    _announce_published([vacancy.pk])
     return vacancy
 
 

@@ -1,4 +1,4 @@
-"""`make bench`, or `python -m tests.bench [all|pages|fanout]`: see docs/performance.md.
+"""`make bench`, or `python -m tests.bench [all|pages|fanout|matching]`: see docs/performance.md.
 
 Creates one PostgreSQL database per scale (`<stem>_1000`, `<stem>_100000`), fills it with
 `manage.py generate_bench_data` (idempotent: a second run only checks), then measures the pages at every
@@ -12,6 +12,7 @@ Environment (defaults in brackets):
   BENCH_SECONDS       seconds per endpoint and round [5]
   BENCH_ROUNDS        rounds over all endpoints; the medians are reported [3]
   BENCH_CONNECTIONS   wrk connections, one per gunicorn worker by default [2]
+  BENCH_ALERTS        saved searches the matching benchmark matches a vacancy against [100000]
 """
 
 import argparse
@@ -25,7 +26,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.bench import fanout, pages
+from tests.bench import fanout, matching, pages
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "var" / "bench"
@@ -49,6 +50,7 @@ SEARCH_GOALS = {
 # The goals of the issue, as (key, what, test).
 MIN_FLOOR_SHARE, MAX_P95_MS, MAX_GROWTH = 0.20, 50.0, 1.5
 MIN_FANOUT_SHARE, MAX_WORKER_MB, MAX_PUBLISH_MS = 0.50, 300.0, 200.0
+MAX_MATCHING_MS = 200.0
 
 
 def say(text=""):
@@ -65,6 +67,7 @@ def config():
         "seconds": int(env("BENCH_SECONDS", "5")),
         "rounds": int(env("BENCH_ROUNDS", "3")),
         "connections": int(env("BENCH_CONNECTIONS", "2")),
+        "alerts": int(env("BENCH_ALERTS", "100000")),
     }
 
 
@@ -171,6 +174,19 @@ def goals(results):
                 fan["publish_ms"] < MAX_PUBLISH_MS,
             ),
         ]
+    if match := results.get("matching"):
+        checks += [
+            (
+                f"matching: a vacancy against {match['alerts']:,} saved searches < 200 ms (p95)",
+                f"{match['p95_ms']:.0f} ms (p50 {match['p50_ms']:.0f} ms)",
+                match["p95_ms"] < MAX_MATCHING_MS,
+            ),
+            (
+                "matching: publish returns < 200 ms",
+                f"{match['publish_ms']:.0f} ms",
+                match["publish_ms"] < MAX_PUBLISH_MS,
+            ),
+        ]
     return [{"goal": goal, "measured": measured, "met": met} for goal, measured, met in checks]
 
 
@@ -234,7 +250,7 @@ def print_tables(results, cfg):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["all", "pages", "fanout"], default="all")
+    parser.add_argument("what", nargs="?", choices=["all", "pages", "fanout", "matching"], default="all")
     args = parser.parse_args(argv)
     cfg = config()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -242,7 +258,7 @@ def main(argv=None):
     results = {"config": cfg, "environment": environment()}
     started = time.monotonic()
 
-    scales = cfg["scales"] if args.what != "fanout" else [largest]
+    scales = cfg["scales"] if args.what in ("all", "pages") else [largest]
     for scale in scales:
         audience = f", {cfg['subscribers']:,} subscribers" if scale == largest else ""
         say(f"Data: {scale:,} vacancies{audience}")
@@ -274,6 +290,14 @@ def main(argv=None):
             redis_url=cfg["redis_url"],
             subscribers=cfg["subscribers"],
             log_dir=OUT_DIR,
+            say=say,
+        )
+    if args.what in ("all", "matching"):
+        say("Search-alert matching")
+        results["matching"] = matching.run(
+            database_url=database_url(cfg["database_url"], largest),
+            redis_url=cfg["redis_url"],
+            alerts=cfg["alerts"],
             say=say,
         )
     results["goals"] = goals(results)

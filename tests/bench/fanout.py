@@ -340,8 +340,8 @@ def _alert_bytes(call):
     """One alert of this call as the email package writes it, and its envelope sender (for the floor)."""
     from django.core.mail.message import sanitize_address
 
-    from applications.emails import alert_message
     from applications.models import AlertDelivery, Subscriber
+    from applications.sending.messages import alert_message
     from vacancies.models import Vacancy
 
     subscriber = Subscriber.objects.filter(programmes__slug="jpo").earliest("pk")

@@ -1,6 +1,6 @@
 """Recording one delivery as sent, with the COMMIT written back to back with the message's final dot.
 
-mailer.py records a delivery as sent before it sends the final dot, so that a killed worker never repeats a
+transport.py records a delivery as sent before it sends the final dot, so that a killed worker never repeats a
 message. If it waited for the COMMIT's reply before writing the dot, a worker killed during that round trip
 would leave a delivery recorded as sent and a message the server discards: a lost alert (a kill test lost
 one in about 13 runs). So on PostgreSQL the UPDATE runs in an open transaction, the COMMIT is written
@@ -27,7 +27,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from psycopg import pq
 
-from .models import AlertDelivery
+from ..models import AlertDelivery
 
 log = logging.getLogger(__name__)
 Status = AlertDelivery.Status
@@ -139,6 +139,11 @@ class SentMark:
                     )
                     raise self.error from None
                 time.sleep(0.5)
+
+    def unmark(self):
+        """Django's backends only: the message was recorded as sent but could not be handed over. The row is
+        held by this run again (`sending`), and goes back to pending with the rest of the batch."""
+        self._queryset(Status.SENT).update(status=Status.SENDING, sent_at=None)
 
     def _queryset(self, status):
         return self.model.objects.filter(pk=self.pk, claim=self.claim, status=status)

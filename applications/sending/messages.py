@@ -1,4 +1,7 @@
-"""The e-mails of the alert service, each in the subscriber's language, as text and HTML."""
+"""Composing: each message of the alert service, in its subscriber's language, as text and HTML.
+
+`compose(item, listing)` is the one entry point: batches.py calls it for every row it sends.
+"""
 
 import logging
 import re
@@ -13,12 +16,25 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from . import tokens
-from .mailer import wire_form
+from .. import searches, tokens
+from ..models import AlertDelivery, AlertReport
+from .transport import wire_form
 
 log = logging.getLogger(__name__)
 WITHDRAW_PLACEHOLDER = "__WITHDRAW_URL__"
+
+
+def compose(item, listing=None) -> EmailMultiAlternatives:
+    """The e-mail of a row of queue.py, the same (Message-ID included) on every attempt: an `OutboxMessage`
+    (a link a person asked for), an `AlertDelivery` (`listing`: its call's open vacancies) or an
+    `AlertReport` (`listing`: the vacancies it reports)."""
+    if isinstance(item, AlertDelivery):
+        return alert_message(item, listing)
+    if isinstance(item, AlertReport):
+        return report_message(item, listing)
+    return outbox_message(item)
 
 
 def absolute(path):
@@ -42,8 +58,18 @@ def _withdraw_path(language):
         return reverse("alerts:withdraw", kwargs={"token": _TOKEN})
 
 
+def manage_url(subscriber):
+    """The subscriber's page to see, change and stop their alerts (in the active language)."""
+    return absolute(reverse("alerts:manage", kwargs={"token": tokens.make_token(subscriber, tokens.MANAGE)}))
+
+
+def _search(alert):
+    """What an e-mail says of a search alert: the search in words and its list (active language)."""
+    return {"lines": searches.describe(alert.selection), "url": absolute(searches.list_url(alert.selection))}
+
+
 def _message(subscriber, subject, template, context, headers=None):
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": settings.SITE_URL, "manage_url": manage_url(subscriber), **context}
     message = EmailMultiAlternatives(
         subject=subject,
         body=render_to_string(f"applications/email/{template}.txt", context),
@@ -61,8 +87,79 @@ def confirmation_message(subscriber):
             "confirm_url": absolute(reverse("alerts:confirm", kwargs={"token": token})),
             "days": settings.ALERTS_CONFIRMATION_DAYS,
             "programmes": list(subscriber.programmes.all()),
+            "searches": [_search(alert) for alert in subscriber.alerts.filter(status="pending")],
         }
         return _message(subscriber, _("Confirm your vacancy alerts"), "confirm", context)
+
+
+def alert_confirm_message(subscriber, alert):
+    with translation.override(subscriber.language):
+        token = tokens.make_token(subscriber, tokens.ALERT_CONFIRM, alert)
+        context = {
+            "confirm_url": absolute(reverse("alerts:alert-confirm", kwargs={"token": token})),
+            "days": settings.ALERTS_CONFIRMATION_DAYS,
+            "search": _search(alert),
+        }
+        return _message(subscriber, _("Confirm your new vacancy alert"), "alert_confirm", context)
+
+
+def alert_known_message(subscriber, alert):
+    with translation.override(subscriber.language):
+        context = {"search": _search(alert)}
+        return _message(subscriber, _("You already follow this search"), "alert_known", context)
+
+
+def alert_limit_message(subscriber):
+    with translation.override(subscriber.language):
+        context = {"limit": settings.ALERTS_PER_SUBSCRIBER}
+        return _message(subscriber, _("You have as many alerts as we allow"), "alert_limit", context)
+
+
+def manage_link_message(subscriber):
+    with translation.override(subscriber.language):
+        return _message(subscriber, _("Your link to manage vacancy alerts"), "manage_link", {})
+
+
+def renewal_message(subscriber, alert):
+    with translation.override(subscriber.language):
+        token = tokens.make_token(subscriber, tokens.RENEW, alert)
+        context = {
+            "renew_url": absolute(reverse("alerts:renew", kwargs={"token": token})),
+            "expires_at": alert.expires_at,
+            "search": _search(alert),
+        }
+        return _message(subscriber, _("Keep your vacancy alert for another year?"), "renewal", context)
+
+
+def report_message(report, vacancies):
+    """The e-mail of a search alert: the vacancies that opened and match it since the last one."""
+    alert = report.alert
+    subscriber = alert.subscriber
+    with translation.override(subscriber.language):
+        count = len(vacancies)
+        subject = ngettext(
+            "%(count)d new vacancy for your search", "%(count)d new vacancies for your search", count
+        ) % {"count": count}
+        withdraw = withdraw_url(subscriber)
+        context = {
+            "vacancies": vacancies,
+            "search": _search(alert),
+            "withdraw_url": withdraw,
+            "language": subscriber.language,
+            "frequency": alert.get_frequency_display(),
+        }
+        message = _message(
+            subscriber,
+            subject,
+            "report",
+            context,
+            headers={
+                "List-Unsubscribe": f"<{withdraw}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Message-ID": f"<report-{report.pk}@{urlsplit(settings.SITE_URL).hostname or 'jobboard'}>",
+            },
+        )
+        return message
 
 
 def withdraw_link_message(subscriber):
@@ -91,8 +188,18 @@ def outbox_message(outbox):
         "confirm": confirmation_message,
         "withdraw-link": withdraw_link_message,
         "already-subscribed": already_subscribed_message,
-    }[outbox.kind]
-    message = build(outbox.subscriber)
+        "alert-limit": alert_limit_message,
+        "manage-link": manage_link_message,
+    }.get(outbox.kind)
+    if build is None:  # about one alert
+        build = {
+            "alert-confirm": alert_confirm_message,
+            "alert-known": alert_known_message,
+            "renewal": renewal_message,
+        }[outbox.kind]
+        message = build(outbox.subscriber, outbox.alert)
+    else:
+        message = build(outbox.subscriber)
     message.extra_headers["Message-ID"] = (
         f"<outbox-{outbox.pk}@{urlsplit(settings.SITE_URL).hostname or 'jobboard'}>"
     )

@@ -8,7 +8,10 @@ until the dot) and a delivery that can safely be sent again. The record's COMMIT
 back to back and their replies read afterwards, so no round trip separates them. A worker that lost its
 claim to the delivery finds out when it records it, and abandons the message.
 
-The embedded setup (file or in-memory e-mail) has no such crash to survive and uses Django's backend.
+The embedded setup (file, console or in-memory e-mail) has no such crash to survive and uses Django's
+backend. Any other EMAIL_BACKEND is refused (`backend_problem`): a row is recorded as sent once its message
+is handed over, so a backend that drops messages (the dummy backend) or whose delivery we cannot follow would
+lose mail silently. The worker then keeps the rows pending and says why, and `manage.py check` fails.
 """
 
 import contextlib
@@ -20,6 +23,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage, get_connection
 from django.core.mail.message import sanitize_address
 
@@ -36,13 +40,37 @@ class Record(Protocol):
     def commit_begin(self) -> None: ...
     def commit_end(self) -> bool: ...
     def settle(self, *, accepted: bool) -> None: ...
+    def unmark(self) -> None: ...
 
 
 class MessageRefused(Exception):  # noqa: N818 - a refusal, not a fault of ours
     """The server refused this message for good (a 5xx reply): sending it again will not help."""
 
 
+# Backends that keep what they are handed (a file, the console, the test outbox): nothing lost on the way.
+KEEPING_BACKENDS = {
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+}
+
+
+def backend_problem() -> str | None:
+    """Why the configured EMAIL_BACKEND cannot carry alerts, or None."""
+    backend = settings.EMAIL_BACKEND
+    if backend == SMTP_BACKEND or backend in KEEPING_BACKENDS:
+        return None
+    return (
+        f"EMAIL_BACKEND {backend!r} cannot carry alerts: messages are recorded as sent when handed over, so "
+        "use SMTP (EMAIL_URL=smtp://...) or a file, console or in-memory backend."
+    )
+
+
 def transport():
+    """The connection of one batch: SMTP with the sent-mark protocol, or Django's backend. Raises
+    ImproperlyConfigured for any other backend, before anything is recorded as sent."""
+    if problem := backend_problem():
+        raise ImproperlyConfigured(problem)
     return SmtpTransport() if settings.EMAIL_BACKEND == SMTP_BACKEND else DjangoBackendTransport()
 
 
@@ -112,7 +140,7 @@ class SmtpTransport:
     def send(self, message: EmailMessage, record: Record) -> bool:
         """Send one message. Returns False when `record` could not hold the delivery (nothing was delivered).
 
-        A message may carry its content ready in `wire` (see emails.AlertMessage). Raises MessageRefused
+        A message may carry its content ready in `wire` (see messages.AlertMessage). Raises MessageRefused
         for a permanent refusal of this message, SMTPException or OSError otherwise.
         """
         smtp = self.smtp
@@ -179,5 +207,9 @@ class DjangoBackendTransport:
         if not record.commit_end():
             record.settle(accepted=False)
         message.connection = self.connection
-        message.send()
+        try:
+            message.send()
+        except BaseException:
+            record.unmark()  # not handed over after all: back to the batch, which gives it back to pending
+            raise
         return True

@@ -1,0 +1,263 @@
+"""What is to be sent: the rows that stand for messages, each to be sent exactly once (by batches.py).
+
+Call alerts, one `AlertDelivery` per subscriber and call:
+
+1. `deliveries_create(call)`: one pending row per confirmed follower of the call's programme. The unique
+   (subscriber, call) pair makes re-running it harmless: publishing twice, re-saving, a retried task.
+2. `pending_batches()`: their ids in batches, each sent by a `send_alert_batch` task (`deliver`).
+
+Search alerts, one `AlertMatch` per (alert, vacancy), reported in one `AlertReport`:
+
+3. `vacancies_match(ids)`: an open vacancy is matched once (`ScannedVacancy`) against the confirmed search
+   alerts; each match is an `AlertMatch`, unique per (alert, vacancy). A vacancy that opens after it was
+   published is found by the sweep (`vacancies_unscanned`) when it opens.
+4. `reports_create(now)`: for each alert whose e-mail is due (an hour after the last one; or the daily or
+   weekly digest time, Brussels), one `AlertReport` takes the alert's unreported matches, each match given to
+   one report only.
+
+The e-mails a person asked for (confirmation links and the like) are `OutboxMessage` rows, written with the
+request (services.py).
+
+5. The sweeps (`deliveries_sweep`, `outbox_sweep`, `reports_sweep`, run by sweeper.py): rows held by a dead
+   worker (lease expired) go back to pending, and pending rows whose task was lost are handed out again.
+"""
+
+import logging
+from datetime import datetime, timedelta
+from datetime import time as dt_time
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, TextField
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+
+from vacancies import search
+from vacancies.models import Call, Vacancy
+
+from ..models import Alert, AlertDelivery, AlertMatch, AlertReport, OutboxMessage, ScannedVacancy, Subscriber
+
+log = logging.getLogger(__name__)
+Status = AlertDelivery.Status
+
+
+def deliveries_create(*, call_id) -> int:
+    """Create the pending deliveries of an open call and mark it notified. Returns the number created."""
+    with transaction.atomic():
+        call = Call.objects.select_for_update().filter(pk=call_id).first()
+        if call is None or not Call.objects.open().filter(pk=call_id).exists():
+            return 0  # unpublished, cancelled or not yet open: nobody is told
+        delivery, subscriber = AlertDelivery._meta, Subscriber._meta
+        follows = Subscriber.programmes.through._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                INSERT INTO {delivery.db_table}
+                       (subscriber_id, call_id, status, attempts, claim, created_at, last_error)
+                SELECT s.id, %s, %s, 0, '', %s, ''
+                  FROM {subscriber.db_table} s
+                  JOIN {follows.db_table} f ON f.subscriber_id = s.id
+                 WHERE s.status = %s AND f.programme_id = %s
+                ON CONFLICT DO NOTHING
+                """,  # noqa: S608 - table names come from model metadata, values are parameters
+                [call.pk, Status.PENDING, timezone.now(), Subscriber.Status.CONFIRMED, call.programme_id],
+            )
+            created = cursor.rowcount
+        if call.opened_notified_at is None:
+            call.opened_notified_at = timezone.now()
+            call.save(update_fields=["opened_notified_at"])
+    return created
+
+
+def pending_batches(*, call_id=None, created_before=None):
+    """Ids of pending deliveries, in batches of ALERTS_BATCH_SIZE."""
+    queryset = AlertDelivery.objects.filter(status=Status.PENDING).order_by("pk")
+    if call_id is not None:
+        queryset = queryset.filter(call_id=call_id)
+    if created_before is not None:
+        queryset = queryset.filter(created_at__lt=created_before)
+    ids = list(queryset.values_list("pk", flat=True))
+    size = settings.ALERTS_BATCH_SIZE
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def _expired_claims_free(model, now) -> list[int]:
+    """Give rows held past their lease (their worker died) back to pending; returns their ids."""
+    expired = model.objects.filter(
+        status=Status.SENDING, claimed_at__lt=now - timedelta(seconds=settings.ALERTS_CLAIM_LEASE_SECONDS)
+    )
+    ids = list(expired.values_list("pk", flat=True))
+    model.objects.filter(pk__in=ids, status=Status.SENDING).update(
+        status=Status.PENDING, claim="", claimed_at=None
+    )
+    return ids
+
+
+def deliveries_sweep(*, now=None) -> list[list[int]]:
+    """Free deliveries whose worker died, and return the batches of pending ones that need a task again:
+    those freed (at once) and those pending for longer than ALERTS_PENDING_GRACE_SECONDS (a task lost with
+    the broker, or reserved by a worker that died)."""
+    now = now or timezone.now()
+    freed = _expired_claims_free(AlertDelivery, now)
+    waiting = pending_batches(created_before=now - timedelta(seconds=settings.ALERTS_PENDING_GRACE_SECONDS))
+    ids = sorted(set(freed) - {pk for batch in waiting for pk in batch})
+    size = settings.ALERTS_BATCH_SIZE
+    # Pending longer than the grace may only mean a long fan-out whose tasks are still queued: a few batches a
+    # round, not all of them again and again.
+    return [ids[i : i + size] for i in range(0, len(ids), size)] + waiting[: settings.ALERTS_SWEEP_BATCHES]
+
+
+def outbox_sweep(*, now=None) -> list[int]:
+    """Free outbox messages whose worker died; the ids of pending ones whose task was lost (broker down)."""
+    now = now or timezone.now()
+    freed = _expired_claims_free(OutboxMessage, now)
+    cutoff = now - timedelta(seconds=settings.ALERTS_OUTBOX_GRACE_SECONDS)
+    waiting = OutboxMessage.objects.filter(status=Status.PENDING).filter(
+        Q(created_at__lt=cutoff) | Q(pk__in=freed)
+    )
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE])
+
+
+# --- search alerts -----------------------------------------------------------------------------------
+
+
+def alerts_matching(vacancy):
+    """The confirmed search alerts that `vacancy` matches: each chosen facet holds its value, and its search
+    terms find it (the list's search: vacancies.search)."""
+    alerts = Alert.objects.confirmed().filter(
+        Q(programmes="") | Q(programmes__contains=f",{vacancy.programme.slug},"),
+        Q(organisations="") | Q(organisations__contains=f",{vacancy.organisation.slug},"),
+        Q(countries="") | Q(countries__contains=f",{vacancy.country},"),
+    )
+    plain = list(alerts.filter(terms="").values_list("pk", flat=True))
+    with_terms = alerts.exclude(terms="")
+    if connection.vendor == "postgresql":
+        # The vacancy's vector once, as a constant: read from its row, it was detoasted again for every alert.
+        vector = Vacancy.objects.filter(pk=vacancy.pk).values_list(
+            Cast("search_vector", TextField()), flat=True
+        )
+        vector = vector.first() or ""
+        compiled = with_terms.exclude(terms_query="").filter(
+            RawSQL("%s::tsvector @@ terms_query::tsquery", [vector], output_field=BooleanField())
+        )
+        # Alerts whose query was not compiled (terms_query_fill) are matched as the list searches.
+        fresh = with_terms.filter(terms_query="").annotate(
+            vector=RawSQL("%s::tsvector", [vector], output_field=SearchVectorField())
+        )
+        fresh = fresh.filter(vector=search.websearch_query(F("terms")))
+        return plain + list(compiled.values_list("pk", flat=True)) + list(fresh.values_list("pk", flat=True))
+    # SQLite (the embedded setup, a handful of alerts): each distinct search once.
+    by_terms = {}
+    for pk, terms in with_terms.values_list("pk", "terms"):
+        by_terms.setdefault(terms, []).append(pk)
+    this = Vacancy.objects.filter(pk=vacancy.pk)
+    return plain + [pk for terms, pks in by_terms.items() if this.search(terms).exists() for pk in pks]
+
+
+def terms_query_fill(alerts) -> None:
+    """PostgreSQL: compile the search terms of `alerts` (a queryset) into `terms_query`, once."""
+    if connection.vendor == "postgresql":
+        alerts.exclude(terms="").update(terms_query=Cast(search.websearch_query(F("terms")), TextField()))
+
+
+def vacancies_match(*, vacancy_ids) -> int:
+    """Match the open vacancies among `vacancy_ids` not matched yet; returns the number of matches made."""
+    made = 0
+    vacancies = (
+        Vacancy.objects.open()
+        .filter(pk__in=vacancy_ids, alert_scan__isnull=True)
+        .select_related("programme", "organisation")
+    )
+    for vacancy in vacancies:
+        with transaction.atomic():
+            # Whoever inserts the scan matches the vacancy; another worker waits for it, then skips it.
+            _scan, new = ScannedVacancy.objects.get_or_create(vacancy=vacancy)
+            if not new:
+                continue
+            matches = [AlertMatch(alert_id=pk, vacancy=vacancy) for pk in alerts_matching(vacancy)]
+            AlertMatch.objects.bulk_create(matches, ignore_conflicts=True, batch_size=1000)
+            made += len(matches)
+    return made
+
+
+def vacancies_unscanned(*, limit=500) -> list[int]:
+    """Open vacancies not matched yet: their task was lost, or they opened after their publication."""
+    return list(Vacancy.objects.open().filter(alert_scan__isnull=True).values_list("pk", flat=True)[:limit])
+
+
+def digest_times(now):
+    """(the latest daily digest time, the latest weekly one) at or before `now`: ALERTS_DIGEST_HOUR in
+    Brussels, every day and on Mondays."""
+    zone = timezone.get_default_timezone()
+    local = timezone.localtime(now, zone)
+    day = local.date() if local.hour >= settings.ALERTS_DIGEST_HOUR else local.date() - timedelta(days=1)
+    at = dt_time(settings.ALERTS_DIGEST_HOUR)
+    daily = datetime.combine(day, at, tzinfo=zone)
+    weekly = datetime.combine(day - timedelta(days=day.weekday()), at, tzinfo=zone)
+    return daily, weekly
+
+
+def _due(now):
+    """Alerts whose next e-mail may go at `now` (annotated `last`: their last e-mail, or confirmation)."""
+    daily, weekly = digest_times(now)
+    often = Alert.Frequency
+    return (
+        Q(frequency=often.HOURLY, reported_at__isnull=True)
+        | Q(frequency=often.HOURLY, reported_at__lte=now - timedelta(hours=1))
+        | Q(frequency=often.DAILY, last__lt=daily)
+        | Q(frequency=often.WEEKLY, last__lt=weekly)
+    )
+
+
+def _due_alerts(now):
+    unreported = AlertMatch.objects.filter(alert=OuterRef("pk"), report__isnull=True)
+    return (
+        Alert.objects.confirmed()
+        .annotate(last=Coalesce("reported_at", "confirmed_at"))
+        .filter(_due(now), Exists(unreported))
+    )
+
+
+def reports_create(*, now=None, limit=None) -> list[int]:
+    """One report for each alert that is due and has unreported matches; returns the reports' ids.
+
+    Each transaction locks a chunk of due alerts (SKIP LOCKED: two sweeps share the work, never an alert),
+    so a match is given to one report only, and the report is sent exactly once (`reports_send`).
+    """
+    now = now or timezone.now()
+    created = []
+    while limit is None or len(created) < limit:
+        with transaction.atomic():
+            alerts = list(
+                _due_alerts(now)
+                .select_for_update(skip_locked=True, of=("self",))
+                .order_by("pk")
+                .values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE]
+            )
+            if not alerts:
+                break
+            reports = AlertReport.objects.bulk_create(AlertReport(alert_id=pk) for pk in alerts)
+            empty = [
+                report.pk
+                for report in reports
+                if not AlertMatch.objects.filter(alert_id=report.alert_id, report__isnull=True).update(
+                    report=report
+                )
+            ]
+            AlertReport.objects.filter(pk__in=empty).delete()
+            Alert.objects.filter(pk__in=alerts).update(reported_at=now)
+        created += [r.pk for r in reports if r.pk not in empty]
+    return created
+
+
+def reports_sweep(*, now=None) -> list[int]:
+    """Free reports whose worker died; the ids of pending ones whose task was lost."""
+    now = now or timezone.now()
+    freed = _expired_claims_free(AlertReport, now)
+    cutoff = now - timedelta(seconds=settings.ALERTS_PENDING_GRACE_SECONDS)
+    waiting = AlertReport.objects.filter(status=Status.PENDING).filter(
+        Q(created_at__lt=cutoff) | Q(pk__in=freed)
+    )
+    return list(waiting.order_by("pk").values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE * 20])
