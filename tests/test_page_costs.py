@@ -75,6 +75,8 @@ def test_pages_are_kept_in_the_cache_alias_of_their_own(client):
     caches["pages"].clear()
     client.get(LIST, {"q": "analyst", "utm_source": "x"})
 
-    kept = list(caches["pages"]._cache)  # local memory in the tests: "<prefix>:<version>:<key>"
+    store = caches["pages"]._cache  # local memory: a dict; Redis: a client of the test's own database
+    kept = list(store) if isinstance(store, dict) else [k.decode() for k in store.get_client(None).keys("*")]
+    # Keys read "<prefix>:<version>:<key>".
     assert any(key.startswith("pages:") and ":page:" in key for key in kept)
     assert not any(key.startswith(":") and ":page:" in key for key in kept)  # nothing in the default alias
