@@ -1,8 +1,9 @@
 """A followed search: the list's selection (vacancies.selection), stored as its normalised query string, so
 that the same search followed twice is one alert.
 
-An alert keeps what narrows the catalogue (search terms, programmes, organisations, countries), not how the
-list is shown (status, sort, page): it reports vacancies as they open.
+An alert keeps what narrows the catalogue (search terms, programmes, organisations, countries and the facets
+staff state: contract type, education, language, organisation type, closing soon), not how the list is shown
+(status, sort, page): it reports vacancies as they open.
 """
 
 from django.http import QueryDict
@@ -11,7 +12,7 @@ from django.urls import reverse
 from vacancies.filters import VacancyFilter
 from vacancies.selection import DEFAULT_STATUS, Selection
 
-FOLLOWED = ("q", "programme", "organisation", "country")
+FOLLOWED = ("q", "programme", "organisation", "country", *VacancyFilter.STATED_FACETS)
 
 
 def normalise(query) -> str | None:
@@ -22,7 +23,7 @@ def normalise(query) -> str | None:
     if any(filterset.form.errors.get(name) for name in FOLLOWED):
         return None
     selection = filterset.selection.filters_only().replace(status=DEFAULT_STATUS, sort="")
-    if not (selection.searching or selection.places_chosen):
+    if not (selection.searching or selection.narrowed):
         return None
     return selection.query_string()
 

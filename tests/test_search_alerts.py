@@ -219,6 +219,26 @@ def test_search_terms_find_vacancies_as_the_list_search_does(client, jpo, mailou
     assert "Adviseur Klimaat" in report.body and "Jurist" not in report.body
 
 
+def test_a_followed_facet_staff_state_is_held_too(client, jpo, mailoutbox):
+    followed(client, mailoutbox, "contract=fixed-term&organisation_type=un-agency")
+    un = OrganisationFactory(kind="un-agency")
+    catalogue.vacancy_publish(
+        vacancy=draft(programme=jpo, organisation=un, contract_type="fixed-term", title_en="Fits")
+    )
+    catalogue.vacancy_publish(
+        vacancy=draft(programme=jpo, organisation=un, contract_type="", title_en="No contract")
+    )
+    nato = OrganisationFactory(kind="nato")
+    catalogue.vacancy_publish(
+        vacancy=draft(programme=jpo, organisation=nato, contract_type="fixed-term", title_en="At NATO")
+    )
+    sweep()
+
+    [report] = reports_to(mailoutbox)
+    assert "Fits" in report.body
+    assert "No contract" not in report.body and "At NATO" not in report.body
+
+
 def test_the_report_is_written_in_the_subscribers_language(client, jpo, mailoutbox):
     followed(client, mailoutbox, "programme=jpo", language="nl")
     catalogue.vacancy_publish(vacancy=draft(programme=jpo))

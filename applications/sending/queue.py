@@ -23,8 +23,10 @@ request (services.py).
 """
 
 import logging
+import operator
 from datetime import datetime, timedelta
 from datetime import time as dt_time
+from functools import reduce
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -32,9 +34,11 @@ from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, F, OuterRef, Q, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
+from django.http import QueryDict
 from django.utils import timezone
 
 from vacancies import search
+from vacancies.filters import VacancyFilter
 from vacancies.models import Call, Vacancy
 
 from ..models import Alert, AlertDelivery, AlertMatch, AlertReport, OutboxMessage, ScannedVacancy, Subscriber
@@ -126,6 +130,33 @@ def outbox_sweep(*, now=None) -> list[int]:
 def alerts_matching(vacancy):
     """The confirmed search alerts that `vacancy` matches: each chosen facet holds its value, and its search
     terms find it (the list's search: vacancies.search)."""
+    return _stated_facets_hold(vacancy, _places_and_terms_match(vacancy))
+
+
+def _stated_facets_hold(vacancy, pks):
+    """`pks` without the alerts one of whose stated facets (contract type, education, language, organisation
+    type, closing soon) the vacancy lacks, tested as the list filters them: one query per distinct choice."""
+    narrowed = Alert.objects.filter(pk__in=pks).filter(
+        reduce(operator.or_, (Q(selection__contains=f"{name}=") for name in VacancyFilter.STATED_FACETS))
+    )
+    this = Vacancy.objects.filter(pk=vacancy.pk)
+    holds, dropped = {}, set()
+    for pk, stored in narrowed.values_list("pk", "selection"):
+        query = QueryDict(stored)
+        chosen = tuple((name, tuple(query.getlist(name))) for name in VacancyFilter.STATED_FACETS)
+        if chosen not in holds:
+            conditions = [
+                reduce(operator.or_, (VacancyFilter.stated_q(name, value) for value in values))
+                for name, values in chosen
+                if values
+            ]
+            holds[chosen] = this.filter(*conditions).exists()
+        if not holds[chosen]:
+            dropped.add(pk)
+    return [pk for pk in pks if pk not in dropped]
+
+
+def _places_and_terms_match(vacancy):
     alerts = Alert.objects.confirmed().filter(
         Q(programmes="") | Q(programmes__contains=f",{vacancy.programme.slug},"),
         Q(organisations="") | Q(organisations__contains=f",{vacancy.organisation.slug},"),
