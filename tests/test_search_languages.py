@@ -119,3 +119,26 @@ def test_nato_s_international_staff_is_found_by_its_french_name_in_the_demo_cata
     call_command("seed_demo", verbosity=0)
 
     assert found("Secrétariat international", status="all") == ["Staff Officer"]
+
+
+@pytest.mark.parametrize(
+    ("words", "programme"), [("gestion civile", "civil-crisis-expert"), ("réserviste", "defence-reserve")]
+)
+def test_a_vacancy_is_found_by_its_programmes_name_in_another_language(words, programme):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    from vacancies.models import Vacancy
+
+    expected = set(
+        Vacancy.objects.public().filter(programme__slug=programme).values_list("title_nl", flat=True)
+    )
+
+    assert expected and set(found(words, status="all")) == expected
+
+
+def test_a_vacancy_is_found_by_its_apply_instructions():
+    VacancyFactory(title="Jurist", apply_instructions="Selor organiseert de testen.")
+    VacancyFactory(title="Assistent")
+
+    assert found("Selor") == ["Jurist"]

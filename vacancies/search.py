@@ -1,10 +1,11 @@
 """Search in what candidates type: any case, with or without accents, places and organisations by any of
 their names, best matches first, and a suggestion when a word finds nothing.
 
-PostgreSQL searches the stored `search_vector` (migration 0011: the texts in every language, the
-organisation's names, the country's names in Dutch, French and English), through text search configurations
-that fold accents (`jobboard_dutch`, ...), and ranks by cover density (ts_rank_cd: the title weighs more than
-the summary, the summary more than the body, words close together more than scattered ones). SQLite (the
+PostgreSQL searches the stored `search_vector` (migrations 0011 and 0015: the texts in every language, the
+organisation's names, the country's names in Dutch, French and English, the programme's names), through
+text search configurations that fold accents (`jobboard_dutch`, ...), and ranks by cover density
+(ts_rank_cd: the title weighs more than the summary, the summary more than the body, words close together
+more than scattered ones). SQLite (the
 embedded setup) folds case and accents with a function of ours and ranks with the same order of weights.
 `VacancyQuerySet.search()` is the one entry point for both.
 """
@@ -113,6 +114,7 @@ def _search_sqlite(queryset, terms):
             for column in ("reference", "city", "unit", "organisation__name", "organisation__acronym")
         ]
         anywhere.append(_in("organisation__other_names", word))
+        anywhere += [_in(c, word) for c in (*_columns("programme__name"), *_columns("apply_instructions"))]
         if codes := countries_named(word):
             anywhere.append(Q(country__in=codes))
         queryset = queryset.filter(reduce(operator.or_, anywhere))
