@@ -45,6 +45,7 @@ def test_the_list_has_the_contract_shape(client):
             "required_education": "",
             "working_languages": [],
             "organisation_type": vacancy.organisation.kind,
+            "is_example": False,
             "url": f"http://testserver/nl/vacancies/{vacancy.slug}/",
         }
     ]

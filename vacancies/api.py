@@ -76,6 +76,7 @@ def vacancy_summary(vacancy, request):
         "required_education": vacancy.required_education,
         "working_languages": vacancy.working_languages,
         "organisation_type": vacancy.organisation.kind,
+        "is_example": vacancy.is_example,
         "url": url,
     }
 
@@ -160,7 +161,6 @@ def vacancy_detail(request, slug):
             "apply_url": vacancy.apply_url,
             "apply_instructions_html": vacancy.apply_instructions_html,
             "published_at": vacancy.published_at,
-            "is_example": vacancy.is_example,
         }
     )
     return JsonResponse(data)

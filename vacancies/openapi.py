@@ -135,6 +135,7 @@ def _document():
         "organisation": {"type": "string", "description": "The organisation's slug."},
         "country": {"type": "string", "description": "ISO 3166 alpha-2."},
         "city": {"type": "string", "description": "Empty: not stated."},
+        "is_example": {"type": "boolean", "description": "Made-up demo data, not a real vacancy."},
         "opens_at": _nullable(DATETIME),
         "closes_at": _nullable({**DATETIME, "description": "The instant applications close."}),
         "opens_on": _nullable(DATE),
@@ -185,7 +186,6 @@ def _document():
         "apply_url": {"type": "string"},
         "apply_instructions_html": {"type": "string"},
         "published_at": _nullable(DATETIME),
-        "is_example": {"type": "boolean", "description": "Made-up demo data, not a real vacancy."},
     }
     level_or_yes = {
         "anyOf": [
