@@ -20,6 +20,12 @@ VERSIONS = {
         "fr": "870171690a9840998941797648bea3a45aced2f6d81f49f3af3508eb667af65d",
         "nl": "51bf14357b913fb22e565df2874659f642d14af8f17b9b2c833cdea3e601404f",
     },
+    # The controllers' consent addresses said to be theirs, not a way to stop this site's alerts.
+    "2026-12-controllers": {
+        "en": "cd0ef2f1fa2015447410c41b0dfe679f7852354d5aa532b9bb6ac6e48af16e2d",
+        "fr": "e89d0c4724af2bc3a6fab1fe4ecbe070b99a4cbbdd5c9b54dcc3284af0240820",
+        "nl": "4b792012495d587307fe5a7e5aa18391e5323cb825a507f3bfae68cff85493e0",
+    },
 }
 
 

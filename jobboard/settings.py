@@ -246,7 +246,7 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXIES
 CONSENT_HASH_KEY = env.str("CONSENT_HASH_KEY", default=SECRET_KEY)
 # The ledger of an address no longer subscribed is deleted this long after its last event (retention.py).
 CONSENT_LEDGER_YEARS = env.int("CONSENT_LEDGER_YEARS", default=5)
-ALERTS_NOTICE_VERSION = "2026-12-searches"  # tied to the notice's text: applications/notice.py
+ALERTS_NOTICE_VERSION = "2026-12-controllers"  # tied to the notice's text: applications/notice.py
 # Who runs this site's alert service: the notice and the privacy page name them, next to the controller each
 # programme's source names (most name none), as the one to write to about the data this site holds.
 SITE_OPERATOR_NAME = env.str("SITE_OPERATOR_NAME", default="jobboard")
