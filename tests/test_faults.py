@@ -280,29 +280,39 @@ def test_confirmation_and_withdrawal_mail_asked_for_with_the_broker_down_arrive_
 
 
 def test_a_killed_worker_is_taken_over_without_beat_and_every_mail_goes_once(start_worker, smtp_sink, jpo):
-    """Alerts to 2,000 and 100 confirmation e-mails; the worker is killed mid fan-out; beat never runs."""
-    from applications.services import subscription_request
+    """Alerts to 2,000, and 100 confirmation, 50 withdrawal-link and 50 manage-link e-mails; the worker is
+    killed mid fan-out; beat never runs."""
+    from applications.services import manage_link_request, subscription_request, withdrawal_link_request
 
     addresses = followers(jpo, 2000)
     newcomers = [f"newcomer{i}@example.org" for i in range(100)]
+    leavers = [f"leaver{i}@example.org" for i in range(50)]
+    managers = [f"manager{i}@example.org" for i in range(50)]
+    Subscriber.objects.bulk_create(
+        Subscriber(email=address, language="en", status="confirmed") for address in [*leavers, *managers]
+    )
     first = start_worker("first", beat=False, **PRODUCTION_TIMINGS)
     catalogue.call_publish(call=draft_call(jpo))
     for address in newcomers:
         subscription_request(email=address, programmes=[jpo], language="en")
+    for address in leavers:
+        withdrawal_link_request(email=address)
+    for address in managers:
+        manage_link_request(email=address)
 
     assert smtp_sink.wait_for(lambda: len(smtp_sink.messages) >= 400, timeout=120), first.log()[-2000:]
     first.kill()
-    assert len(smtp_sink.messages) < 2100, "everything was sent before the kill: nothing was tested"
+    assert len(smtp_sink.messages) < 2200, "everything was sent before the kill: nothing was tested"
     restarted = time.monotonic()
     second = start_worker("restarted", beat=False, **PRODUCTION_TIMINGS)
 
-    everyone = {*addresses, *newcomers}
+    everyone = {*addresses, *newcomers, *leavers, *managers}
     assert smtp_sink.wait_for(lambda: set(smtp_sink.recipients()) == everyone, timeout=90), second.log()[
         -3000:
     ]
     assert time.monotonic() - restarted < 90
     time.sleep(3)  # a duplicate, if any were coming, would arrive now
-    assert exactly_once(smtp_sink, [*addresses, *newcomers]) == (True, {})
+    assert exactly_once(smtp_sink, [*addresses, *newcomers, *leavers, *managers]) == (True, {})
     assert "beat" not in second.log().lower().replace("heartbeat", "")
 
 
