@@ -243,6 +243,20 @@ def assert_address_nowhere(address):
                 assert not model.objects.filter(**lookup).exists(), f"{model.__name__}.{field.name}"
 
 
+def test_a_call_alert_links_to_the_page_that_manages_the_alerts(jpo, mailoutbox, client):
+    confirmed_subscriber(client, mailoutbox)
+    catalogue.call_publish(call=draft_jpo_call(jpo))
+    [alert] = mailoutbox
+
+    path = re.search(r"https?://[^/\s]+(/en/alerts/manage/[^/\s]+/)", alert.body).group(1)
+    html = alert.alternatives[0][0] if alert.alternatives else ""
+
+    assert path in html
+    page = client.get(path)
+    assert page.status_code == 200
+    assert '<input type="hidden" name="programme" value="jpo">' in page.text  # the call alert, to stop
+
+
 def test_one_click_withdrawal_works_without_a_cookie_or_csrf_token(jpo, mailoutbox, client):
     from django.test import Client
 

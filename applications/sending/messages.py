@@ -24,6 +24,7 @@ from .transport import wire_form
 
 log = logging.getLogger(__name__)
 WITHDRAW_PLACEHOLDER = "__WITHDRAW_URL__"
+MANAGE_PLACEHOLDER = "__MANAGE_URL__"
 
 
 def compose(item, listing=None) -> EmailMultiAlternatives:
@@ -230,6 +231,7 @@ def alert_message(delivery, vacancies):
     values = {
         "to": subscriber.email,
         "withdraw_url": withdraw_url(subscriber),
+        "manage_url": manage_url(subscriber),
         # The same id on a repeated attempt lets mail systems recognise the message.
         "message_id": f"<alert-{delivery.pk}@{urlsplit(settings.SITE_URL).hostname or 'jobboard'}>",
         "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
@@ -240,10 +242,10 @@ def alert_message(delivery, vacancies):
     return message
 
 
-def _alert_email(subject, text, html, *, to, withdraw_url, message_id, date):
+def _alert_email(subject, text, html, *, to, withdraw_url, manage_url, message_id, date):
     message = AlertMessage(
         subject=subject,
-        body=text.replace(WITHDRAW_PLACEHOLDER, withdraw_url),
+        body=text.replace(WITHDRAW_PLACEHOLDER, withdraw_url).replace(MANAGE_PLACEHOLDER, manage_url),
         to=[to],
         headers={
             "Date": date,
@@ -252,7 +254,8 @@ def _alert_email(subject, text, html, *, to, withdraw_url, message_id, date):
             "Message-ID": message_id,
         },
     )
-    message.attach_alternative(html.replace(WITHDRAW_PLACEHOLDER, withdraw_url), "text/html")
+    html = html.replace(WITHDRAW_PLACEHOLDER, withdraw_url).replace(MANAGE_PLACEHOLDER, manage_url)
+    message.attach_alternative(html, "text/html")
     return message
 
 
@@ -260,14 +263,15 @@ class WireTemplate:
     """An alert's SMTP form with a placeholder for each value that differs per subscriber.
 
     Building a MIME message with the email package costs about a millisecond, as much as sending it; an
-    alert differs from the next one of its call and language only in its recipient, withdrawal link,
-    Message-ID and date, so the fan-out builds it once and fills it in. Only plain ASCII values without
+    alert differs from the next one of its call and language only in its recipient, withdrawal and manage
+    links, Message-ID and date, so the fan-out builds it once and fills it in. Only plain ASCII values without
     line breaks are filled in: they are copied as they are into headers and 7/8-bit bodies alike.
     """
 
     PLACEHOLDERS = {
         "to": "alert-recipient@placeholder.invalid",
         "withdraw_url": WITHDRAW_PLACEHOLDER,
+        "manage_url": MANAGE_PLACEHOLDER,
         "message_id": "<alert-message-id@placeholder.invalid>",
         "date": "__ALERT_DATE__",
     }
@@ -298,10 +302,11 @@ def _alert_wire_template(call_id, updated_at, language, vacancies) -> WireTempla
     """
     body = _alert_body(call_id, updated_at, language, vacancies)
     template = WireTemplate(wire_form(_alert_email(*body, **WireTemplate.PLACEHOLDERS)))
-    link = absolute("/nl/alerts/withdraw/")
+    link, manage = absolute("/nl/alerts/withdraw/"), absolute("/nl/alerts/manage/")
     sample = {
         "to": "a.sample-subscriber+alerts@example.org",
         "withdraw_url": link + "x" * (WireTemplate.MAX_VALUE - len(link)),
+        "manage_url": manage + "x" * (WireTemplate.MAX_VALUE - len(manage)),
         "message_id": f"<alert-{'9' * 12}@example.org>",
         "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
     }
@@ -340,6 +345,7 @@ def _alert_body(call_id, updated_at, language, vacancies):
             "vacancies": vacancies,
             "list_url": absolute(reverse("vacancies:list") + f"?programme={call.programme.slug}"),
             "withdraw_url": WITHDRAW_PLACEHOLDER,
+            "manage_url": MANAGE_PLACEHOLDER,
             "site_url": settings.SITE_URL,
             "language": language,
         }
