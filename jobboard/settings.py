@@ -181,6 +181,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "jobboard" / "locale"]
+# django-countries names Nauru by its own name ("Naoero") in English: candidates look for "Nauru".
+COUNTRIES_OVERRIDE = {"NR": _("Nauru")}
 FORMAT_MODULE_PATH = ["jobboard.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
