@@ -76,7 +76,7 @@ def _check_experience_fits_age(form, data):
     birth_date, years = data.get("birth_date"), data.get("experience_years")
     if birth_date is None or years is None or "experience_years" in form.errors:
         return
-    today = dt.date.today()
+    today = timezone.localdate()  # Brussels, as the birth date's own check
     age = today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
     if years > max(0, age - WORKING_AGE):
         form.add_error(

@@ -530,12 +530,6 @@ def _catalogue_groups():
     return groups
 
 
-def profile_question_labels():
-    from programmes.forms import question_labels
-
-    return question_labels()
-
-
 def profile_questions_rules() -> list:
     """The rules of every group of the open catalogue, flattened: what the profile form asks about (a
     question only closed vacancies need is not asked)."""
@@ -573,7 +567,9 @@ def _profile_verdict(group: CatalogueGroup, profile) -> ProfileVerdict:
     ):
         needed.setdefault("nationality", None)
     if missing := [name for name in needed if name not in profile.answers()]:
-        labels = profile_question_labels()
+        from programmes.forms import question_labels  # the forms' labels, loaded only when a question is open
+
+        labels = question_labels()
         questions = ", ".join(str(labels[name]) for name in missing)
         return ProfileVerdict(
             None, _("Your answers do not say: %(questions)s.") % {"questions": questions}, []
