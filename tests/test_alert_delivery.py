@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from applications.models import AlertDelivery, Subscriber
-from applications.sending import batches, deliver
+from applications.sending import back_to_back, batches, deliver
 from applications.sending.queue import deliveries_create, deliveries_sweep, pending_batches
 from applications.sending.sent_mark import SentMark
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
@@ -52,10 +52,10 @@ def before_step(monkeypatch, step, address, action):
     delivery_pk = AlertDelivery.objects.get(subscriber__email=address).pk
     real_step = getattr(SentMark, step)
 
-    def step_with_action(mark):
+    def step_with_action(mark, *args):
         if mark.pk == delivery_pk:
             action(mark)
-        return real_step(mark)
+        return real_step(mark, *args)
 
     monkeypatch.setattr(SentMark, step, step_with_action)
 
@@ -201,3 +201,24 @@ def test_no_alert_for_a_call_that_is_not_open(smtp_sink, call):
 
     assert deliveries_create(call_id=call.pk) == 0
     assert not AlertDelivery.objects.exists()
+
+
+@pytest.mark.postgres
+def test_the_commit_and_the_final_dot_are_written_back_to_back(smtp_sink, call, monkeypatch):
+    # The loss window of a killed worker is what separates the two writes: they must take the path where no
+    # other thread can run between them, not the fallback, which is correct but leaves a wider window.
+    addresses = followers(call, 3)
+    deliveries_create(call_id=call.pk)
+    [batch] = pending_batches(call_id=call.pk)
+    written = []
+    real = back_to_back.query_then_send
+
+    def spy(pgconn, sql, sock, data):
+        written.append((sql, data))
+        return real(pgconn, sql, sock, data)
+
+    monkeypatch.setattr(back_to_back, "query_then_send", spy)
+    deliver(AlertDelivery, batch)
+
+    assert written == [(b"COMMIT", b".\r\n")] * 3
+    assert exactly_once(smtp_sink, addresses)

@@ -5,7 +5,7 @@ message. If it waited for the COMMIT's reply before writing the dot, a worker ki
 would leave a delivery recorded as sent and a message the server discards: a lost alert (a kill test lost
 one in about 13 runs). So on PostgreSQL the UPDATE runs in an open transaction, the COMMIT is written
 without waiting, the dot right after it, and both replies are read afterwards: a kill can only fall between
-two socket writes.
+two socket writes, which back_to_back.py makes with no other thread of the worker running between them.
 The UPDATE is written before the message's envelope and read after its content, so that the database's
 round trips overlap the mail server's: one message costs the mail server's four round trips, no more.
 
@@ -28,6 +28,7 @@ from django.utils import timezone
 from psycopg import pq
 
 from ..models import AlertDelivery
+from . import back_to_back
 
 log = logging.getLogger(__name__)
 Status = AlertDelivery.Status
@@ -47,7 +48,7 @@ _REPLY_TIMEOUT = 30  # seconds without a reply from the database before the conn
 
 
 class SentMark:
-    """hold_begin(), [the message's content], hold_end(), commit_begin(), [the final dot], commit_end(),
+    """hold_begin(), [the message's content], hold_end(), commit_begin(dot) [and the final dot], commit_end(),
     [the server's reply], settle() if the COMMIT failed; cancel() if anything fails before the dot."""
 
     def __init__(self, pk: int, claim: str, model=AlertDelivery):
@@ -94,13 +95,22 @@ class SentMark:
         except DatabaseError:
             connection.close()  # in an unknown state: the server rolls back when it goes
 
-    def commit_begin(self):
-        """Write the COMMIT and return at once. Raises if it could not be written: then nothing is recorded
-        and the dot must not be sent."""
-        if self._overlapped:
-            with connection.wrap_database_errors:
-                self._awaiting = True
-                self._send("COMMIT")
+    def commit_begin(self, dot: bytes = b"", sock=None) -> bytes:
+        """Write the COMMIT and, right behind it, as much of `dot` (the message's final dot) on `sock` as goes
+        at once (back_to_back.py); return what is left of `dot` for the caller to send. Raises if the COMMIT
+        could not be written: then nothing is recorded and no byte of the dot was sent."""
+        if not self._overlapped:
+            return dot
+        with connection.wrap_database_errors:
+            self._awaiting = True
+            if dot and back_to_back.available(sock):
+                whole, written = back_to_back.query_then_send(self._pgconn, b"COMMIT", sock, dot)
+                if whole:
+                    return dot[written:]
+                self._flush()  # the COMMIT did not go whole: finish it, then the dot, the ordinary way
+                return dot
+            self._send("COMMIT")
+            return dot
 
     def commit_end(self) -> bool:
         """Read the COMMIT's reply. False if it failed (kept in `error`): the caller reads the mail server's
@@ -162,7 +172,10 @@ class SentMark:
     def _send(self, sql):
         pgconn = self._pgconn
         pgconn.send_query(sql.encode())
-        while pgconn.flush():
+        self._flush()
+
+    def _flush(self):
+        while self._pgconn.flush():
             self._wait(write=True)
 
     def _results(self):
