@@ -49,11 +49,14 @@ def sweep() -> int:
         dispatch(send_alert_batch, batch)
     if opened := vacancies_unscanned():
         vacancies_match(vacancy_ids=opened)
-    # Reports whose task was lost first, then the new ones: each id is queued once a round.
-    reports = reports_sweep() + reports_create()
+    # Reports whose task was lost first, then the new ones: each id is queued once a round. The new ones go a
+    # batch at a time as they are made, so that a digest run of many alerts starts sending at once.
     size = settings.ALERTS_BATCH_SIZE
-    for start in range(0, len(reports), size):
-        dispatch(send_report_batch, reports[start : start + size])
+    lost = reports_sweep()
+    for start in range(0, len(lost), size):
+        dispatch(send_report_batch, lost[start : start + size])
+    while made := reports_create(limit=size):
+        dispatch(send_report_batch, made)
     return len(batches)
 
 

@@ -75,7 +75,10 @@ def _celery_mode(request):
 def _clear_cache():
     from django.core.cache import cache
 
+    from applications.sending.messages import _described
+
     cache.clear()
+    _described.cache_clear()  # a search in words, kept a minute by a process: each test has its own catalogue
     yield
 
 

@@ -5,6 +5,7 @@
 
 import logging
 import re
+import time
 from email import message_from_bytes, policy
 from email.utils import formatdate
 from functools import lru_cache
@@ -66,7 +67,20 @@ def manage_url(subscriber):
 
 def _search(alert):
     """What an e-mail says of a search alert: the search in words and its list (active language)."""
-    return {"lines": searches.describe(alert.selection), "url": absolute(searches.list_url(alert.selection))}
+    period = int(time.monotonic() // _DESCRIBED_SECONDS)
+    return _described(alert.selection, translation.get_language(), period)
+
+
+# Reading a search back (validating it as the list does, with a query per programme or organisation) costs
+# more than the rest of a digest e-mail, and many alerts follow the same search: a worker reads each search
+# once in ten minutes per language. A name staff change shows in the e-mails ten minutes later at most.
+_DESCRIBED_SECONDS = 600
+
+
+@lru_cache(maxsize=16384)  # a few thousand different searches in three languages, a few hundred bytes each
+def _described(selection, language, _period):
+    with translation.override(language):
+        return {"lines": searches.describe(selection), "url": absolute(searches.list_url(selection))}
 
 
 def _message(subscriber, subject, template, context, headers=None):

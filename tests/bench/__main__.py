@@ -1,4 +1,4 @@
-"""`make bench`, or `python -m tests.bench [all|pages|fanout|matching]`: see docs/performance.md.
+"""`make bench`, or `python -m tests.bench [all|pages|fanout|matching|digest]`: see docs/performance.md.
 
 Creates one PostgreSQL database per scale (`<stem>_1000`, `<stem>_100000`), fills it with
 `manage.py generate_bench_data` (idempotent: a second run only checks), then measures the pages at every
@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.bench import fanout, matching, pages
+from tests.bench import digest, fanout, matching, pages
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT_DIR = ROOT / "var" / "bench"
@@ -187,6 +187,25 @@ def goals(results):
                 match["publish_ms"] < MAX_PUBLISH_MS,
             ),
         ]
+    if dig := results.get("digest"):
+        checks += [
+            (
+                f"digest: {dig['subscribers']:,} subscribers' daily digests ≥ 50% of the smtplib floor, "
+                "worker killed twice",
+                f"{dig['ratio']:.0%}",
+                dig["ratio"] >= MIN_FANOUT_SHARE,
+            ),
+            (
+                "digest: 0 lost and 0 duplicates with the worker killed twice",
+                f"{dig['accepted']:,} accepted, {dig['duplicates']} duplicates, {dig['missing']} missing",
+                dig["exactly_once"],
+            ),
+            (
+                "digest: worker peak memory < 300 MB (PSS)",
+                f"{dig['worker_peak_pss_mb']:.0f} MB",
+                dig["worker_peak_pss_mb"] < MAX_WORKER_MB,
+            ),
+        ]
     return [{"goal": goal, "measured": measured, "met": met} for goal, measured, met in checks]
 
 
@@ -241,6 +260,26 @@ def print_tables(results, cfg):
             f"  delivered    {fan['accepted']:,} messages of {fan['message_bytes']:,} bytes; "
             f"{fan['duplicates']} duplicates, {fan['missing']} missing, deliveries {fan['deliveries']}"
         )
+    if dig := results.get("digest"):
+        say()
+        say(
+            f"Daily digests: {dig['emails']:,} e-mails to {dig['subscribers']:,} subscribers, "
+            f"worker {dig['worker_options']}, killed after {dig['killed_after']} accepted"
+        )
+        say(
+            f"  digest run   {dig['seconds']:8.1f} s  {dig['rate']:8.0f} messages/s  "
+            f"({dig['ratio']:.0%} of the floor, restarts included)"
+        )
+        say(
+            f"  smtplib      {dig['floor_rate']:8.0f} messages/s "
+            f"(floor: {dig['floor_rate_before']:.0f} before, {dig['floor_rate_after']:.0f} after)"
+        )
+        say(f"  worker peak  {dig['worker_peak_pss_mb']:8.0f} MB PSS, {dig['worker_peak_rss_mb']:.0f} MB RSS")
+        say(
+            f"  delivered    {dig['accepted']:,} messages of {dig['message_bytes']:,} bytes; "
+            f"{dig['duplicates']} duplicates, {dig['missing']} missing, reports {dig['reports']}, "
+            f"{dig['unreported_matches']} matches unreported"
+        )
     if results["goals"]:
         say()
         say("Goals")
@@ -250,7 +289,8 @@ def print_tables(results, cfg):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
-    parser.add_argument("what", nargs="?", choices=["all", "pages", "fanout", "matching"], default="all")
+    kinds = ["all", "pages", "fanout", "matching", "digest"]
+    parser.add_argument("what", nargs="?", choices=kinds, default="all")
     args = parser.parse_args(argv)
     cfg = config()
     OUT_DIR.mkdir(parents=True, exist_ok=True)
@@ -298,6 +338,14 @@ def main(argv=None):
             database_url=database_url(cfg["database_url"], largest),
             redis_url=cfg["redis_url"],
             alerts=cfg["alerts"],
+            say=say,
+        )
+    if args.what in ("all", "digest"):
+        say("Daily digests")
+        results["digest"] = digest.run(
+            database_url=database_url(cfg["database_url"], largest),
+            redis_url=cfg["redis_url"],
+            log_dir=OUT_DIR,
             say=say,
         )
     results["goals"] = goals(results)
