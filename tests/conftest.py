@@ -75,10 +75,10 @@ def _celery_mode(request):
 def _clear_cache():
     from django.core.cache import cache
 
-    from applications.sending.messages import _described
+    from applications.sending.messages import caches_clear
 
     cache.clear()
-    _described.cache_clear()  # a search in words, kept a minute by a process: each test has its own catalogue
+    caches_clear()  # what e-mails reuse (a search in words, a vacancy's line): each test has its own data
     yield
 
 

@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from applications import searches, tokens
 from applications.models import Alert, AlertMatch, AlertReport, ConsentEvent, OutboxMessage, Subscriber
-from applications.sending import deliver
+from applications.sending import deliver, messages
+from applications.sending.messages import compose
 from applications.sending.queue import digest_times, reports_create
+from applications.sending.transport import wire_form
 from applications.services import alerts_lapse, alerts_remind
 from applications.sweeper import sweep
 from tests.factories import (
@@ -22,7 +24,7 @@ from tests.factories import (
     VacancyFactory,
 )
 from vacancies import services as catalogue
-from vacancies.models import PublicationStatus
+from vacancies.models import PublicationStatus, Vacancy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ADDRESS = "follower@example.org"
@@ -247,6 +249,28 @@ def test_the_report_is_written_in_the_subscribers_language(client, jpo, mailoutb
     [report] = reports_to(mailoutbox) or [m for m in mailoutbox if m.to == [ADDRESS]]
     assert report.subject == "1 nieuwe vacature voor je zoekopdracht"
     assert "/nl/alerts/manage/" in report.body
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_a_report_put_together_from_its_parts_reads_as_one_built_whole(jpo, language):
+    # Digests are assembled from parts rendered once (the search, each vacancy's line) into a MIME form made
+    # once: a mail program must read exactly what the email package would have built, accents, a line that
+    # starts with a dot and all, and the fast path must be the one taken.
+    alert = AlertFactory(selection="q=santé&programme=jpo", subscriber__language=language)
+    vacancies = [
+        VacancyFactory(programme=jpo, title="Épidémiologiste – santé publique", city="Genève"),
+        VacancyFactory(programme=jpo, title=".NET-ontwikkelaar", city="Brussel"),
+    ]
+    listed = list(Vacancy.objects.with_state().filter(pk__in=[v.pk for v in vacancies]).by_closing())
+
+    message = compose(AlertReport(pk=7, alert=alert), listed)
+
+    assert message.wire is not None
+    assert messages._reading(message.wire) == messages._reading(wire_form(message))
+    text = message.body
+    assert "Épidémiologiste – santé publique" in text and ".NET-ontwikkelaar" in text
+    assert f"/{language}/alerts/manage/" in text and "__" not in text  # no marker or placeholder left
+    assert message.subject.startswith("2 ")
 
 
 def test_an_hourly_alert_sends_at_once_then_groups_the_rest_of_the_hour(jpo, mailoutbox):

@@ -5,6 +5,7 @@
 
 import logging
 import re
+import threading
 import time
 from email import message_from_bytes, policy
 from email.utils import formatdate
@@ -16,6 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -67,8 +69,7 @@ def manage_url(subscriber):
 
 def _search(alert):
     """What an e-mail says of a search alert: the search in words and its list (active language)."""
-    period = int(time.monotonic() // _DESCRIBED_SECONDS)
-    return _described(alert.selection, translation.get_language(), period)
+    return _described(alert.selection, translation.get_language(), _period())
 
 
 # Reading a search back (validating it as the list does, with a query per programme or organisation) costs
@@ -78,9 +79,15 @@ _DESCRIBED_SECONDS = 600
 
 
 @lru_cache(maxsize=16384)  # a few thousand different searches in three languages, a few hundred bytes each
-def _described(selection, language, _period):
+def _described(selection, language, period):
     with translation.override(language):
-        return {"lines": searches.describe(selection), "url": absolute(searches.list_url(selection))}
+        lines = [_parsed(selection, period).describe()]  # as searches.describe, from the parse kept
+        return {"lines": lines, "url": absolute(searches.list_url(selection))}
+
+
+@lru_cache(maxsize=8192)
+def _parsed(selection, _period):
+    return searches.selection_of(selection)
 
 
 def _message(subscriber, subject, template, context, headers=None):
@@ -147,34 +154,178 @@ def renewal_message(subscriber, alert):
 
 
 def report_message(report, vacancies):
-    """The e-mail of a search alert: the vacancies that opened and match it since the last one."""
+    """The e-mail of a search alert: the vacancies that opened and match it since the last one.
+
+    A digest run sends hundreds of thousands of these, each a different combination of a search and the
+    vacancies it found, so a whole e-mail cannot be cached as an alert's is. It is put together from parts
+    rendered once instead: the search in words (per search and language), each vacancy's line (per vacancy
+    and language), and the rest of the e-mail with its MIME form (per language, frequency and number of
+    vacancies, a `WireTemplate` with the search and the lines filled in as well).
+    """
     alert = report.alert
     subscriber = alert.subscriber
-    with translation.override(subscriber.language):
-        count = len(vacancies)
+    language = subscriber.language
+    with translation.override(language):
+        search = _search_parts(alert.selection, language, _period())
+        lines = [_vacancy_parts(vacancy, language) for vacancy in vacancies]
+        frame = _report_frame(language, alert.frequency, len(vacancies), settings.SITE_URL)
+        manage = manage_url(subscriber)  # reversed in the subscriber's language
+    parts = {
+        "search_text": search[0],
+        "search_html": search[1],
+        "lines_text": "".join(text for text, _html in lines),
+        "lines_html": "".join(html for _text, html in lines),
+    }
+    withdraw = withdraw_url(subscriber)
+    values = {
+        "to": subscriber.email,
+        "withdraw_url": withdraw,
+        "manage_url": manage,
+        "message_id": f"<report-{report.pk}@{urlsplit(settings.SITE_URL).hostname or 'jobboard'}>",
+        "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+    }
+    message = _alert_email(frame.subject, *frame.bodies(parts), **values)
+    if frame.wire is not None:
+        message.wire = frame.fill(parts, values)
+    return message
+
+
+def _period():
+    return int(time.monotonic() // _DESCRIBED_SECONDS)
+
+
+def caches_clear():
+    """Forget what this process rendered (tests: each has its own catalogue and settings)."""
+    for cached in (_described, _parsed, _search_parts, _report_frame, _alert_body, _alert_wire_template):
+        cached.cache_clear()
+    _vacancy_lines.clear()
+
+
+@lru_cache(maxsize=16384)
+def _search_parts(selection, language, period):
+    """(text, html) of the search in words, as report.txt and report.html show it."""
+    context = {"search": _described(selection, language, period)}
+    with translation.override(language):
+        return (
+            render_to_string("applications/email/_report_search.txt", context),  # unescaped, as report.txt
+            render_to_string("applications/email/_search.html", context),
+        )
+
+
+_VACANCY_LINES = 8192  # a digest run reports a few thousand vacancies; each line pair is about 600 bytes
+_vacancy_lines = {}
+_vacancy_lines_lock = threading.Lock()
+
+
+def _vacancy_parts(vacancy, language):
+    """(text, html) of a vacancy's line in a report, rendered once per vacancy, version and language."""
+    key = (vacancy.pk, vacancy.updated_at, vacancy.closes_on, language)
+    if (parts := _vacancy_lines.get(key)) is not None:
+        return parts
+    context = {"vacancy": vacancy, "site_url": settings.SITE_URL}
+    parts = (
+        render_to_string("applications/email/_report_vacancy.txt", context),
+        render_to_string("applications/email/_report_vacancy.html", context),
+    )
+    with _vacancy_lines_lock:
+        if len(_vacancy_lines) >= _VACANCY_LINES:
+            _vacancy_lines.clear()  # a new run, or a very long one: start again rather than grow
+        _vacancy_lines[key] = parts
+    return parts
+
+
+class ReportFrame:
+    """A report's e-mail with a marker for each part (the search, the vacancies' lines) and each value that
+    differs per subscriber (as WireTemplate); the parts are filled in before the values."""
+
+    # Not ASCII, so that the email package writes the bodies as 8bit whatever the parts hold.
+    MARKERS = {
+        "search_text": "__REPORT_SEARCH_TEXT_\u00c9__",
+        "search_html": "__REPORT_SEARCH_HTML_\u00c9__",
+        "lines_text": "__REPORT_LINES_TEXT_\u00c9__",
+        "lines_html": "__REPORT_LINES_HTML_\u00c9__",
+    }
+    MAX_LINE = 900  # a part's line fits the 998 characters of SMTP, with room for the dot SMTP may double
+
+    def __init__(self, subject, text, html):
+        self.subject, self.text, self.html = subject, text, html
+        self.wire = None
+
+    def bodies(self, parts):
+        text, html = self.text, self.html
+        for name, marker in self.MARKERS.items():
+            text, html = text.replace(marker, parts[name]), html.replace(marker, parts[name])
+        return text, html
+
+    def fill(self, parts, values) -> bytes | None:
+        """The filled-in message, or None when a part or value cannot be copied as it is (then the email
+        package builds it)."""
+        content = self.wire
+        for name, marker in self.MARKERS.items():
+            part = parts[name].encode()
+            lines = part.split(b"\n")
+            if b"\r" in part or any(len(line) > self.MAX_LINE for line in lines):
+                return None
+            part = _LEADING_DOT.sub(b"..", b"\r\n".join(lines))  # each part starts a line
+            content = content.replace(marker.encode(), part)
+        return WireTemplate(content).fill(values)
+
+
+_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
+
+
+@lru_cache(maxsize=256)
+def _report_frame(language, frequency, count, _site_url) -> ReportFrame:
+    """The frame of the reports of a language, frequency and size, with its MIME form checked against the
+    email package's own output (as `_alert_wire_template`); without it, each report is built one by one."""
+    from ..models import Alert
+
+    with translation.override(language):
         subject = ngettext(
             "%(count)d new vacancy for your search", "%(count)d new vacancies for your search", count
         ) % {"count": count}
-        withdraw = withdraw_url(subscriber)
+        markers = ReportFrame.MARKERS
         context = {
-            "vacancies": vacancies,
-            "search": _search(alert),
-            "withdraw_url": withdraw,
-            "language": subscriber.language,
-            "frequency": alert.get_frequency_display(),
+            "language": language,
+            "frequency": Alert.Frequency(frequency).label,
+            "site_url": settings.SITE_URL,
+            "manage_url": MANAGE_PLACEHOLDER,
+            "withdraw_url": WITHDRAW_PLACEHOLDER,
         }
-        message = _message(
-            subscriber,
-            subject,
-            "report",
-            context,
-            headers={
-                "List-Unsubscribe": f"<{withdraw}>",
-                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                "Message-ID": f"<report-{report.pk}@{urlsplit(settings.SITE_URL).hostname or 'jobboard'}>",
+        text = render_to_string(
+            "applications/email/report.txt",
+            {**context, "search_block": markers["search_text"], "vacancy_lines": markers["lines_text"]},
+        )
+        html = render_to_string(
+            "applications/email/report.html",
+            {
+                **context,
+                "search_block": mark_safe(markers["search_html"]),  # noqa: S308 - our own constants
+                "vacancy_lines": mark_safe(markers["lines_html"]),  # noqa: S308
             },
         )
-        return message
+    frame = ReportFrame(subject, text, html)
+    frame.wire = wire_form(_alert_email(subject, text, html, **WireTemplate.PLACEHOLDERS))
+    sample_parts = {
+        "search_text": "  Land: Bénin\n.Een lijst: https://example.org/?q=é\n",
+        "search_html": "<ul><li>Land: Bénin</li></ul>\n<p>.lijst</p>\n",
+        "lines_text": "- Épidémiologiste – ONU Femmes, Cotonou\n  https://example.org/v/1/\n",
+        "lines_html": '<li><a href="https://example.org/v/1/">Épidémiologiste</a></li>\n',
+    }
+    link, manage = absolute("/nl/alerts/withdraw/"), absolute("/nl/alerts/manage/")
+    sample = {
+        "to": "a.sample-subscriber+alerts@example.org",
+        "withdraw_url": link + "x" * (WireTemplate.MAX_VALUE - len(link)),
+        "manage_url": manage + "x" * (WireTemplate.MAX_VALUE - len(manage)),
+        "message_id": f"<report-{'9' * 12}@example.org>",
+        "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+    }
+    filled = frame.fill(sample_parts, sample)
+    expected = wire_form(_alert_email(subject, *frame.bodies(sample_parts), **sample))
+    if filled is None or _reading(filled) != _reading(expected):
+        log.warning("Reports in %s are built one by one: the template does not fit.", language)
+        frame.wire = None
+    return frame
 
 
 def withdraw_link_message(subscriber):
