@@ -32,7 +32,7 @@ def sweep() -> int:
     from .sending.queue import (
         deliveries_sweep,
         outbox_sweep,
-        reports_create,
+        reports_batches,
         reports_sweep,
         vacancies_match,
         vacancies_unscanned,
@@ -55,7 +55,7 @@ def sweep() -> int:
     lost = reports_sweep()
     for start in range(0, len(lost), size):
         dispatch(send_report_batch, lost[start : start + size])
-    while made := reports_create(limit=size):
+    for made in reports_batches():
         dispatch(send_report_batch, made)
     return len(batches)
 

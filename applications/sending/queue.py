@@ -11,7 +11,7 @@ Search alerts, one `AlertMatch` per (alert, vacancy), reported in one `AlertRepo
 3. `vacancies_match(ids)`: an open vacancy is matched once (`ScannedVacancy`) against the confirmed search
    alerts; each match is an `AlertMatch`, unique per (alert, vacancy). A vacancy that opens after it was
    published is found by the sweep (`vacancies_unscanned`) when it opens.
-4. `reports_create(now)`: for each alert whose e-mail is due (an hour after the last one; or the daily or
+4. `reports_batches(now)`: for each alert whose e-mail is due (an hour after the last one; or the daily or
    weekly digest time, Brussels), one `AlertReport` takes the alert's unreported matches, each match given to
    one report only.
 
@@ -252,23 +252,38 @@ def _due_alerts(now):
 
 
 def reports_create(*, now=None, limit=None) -> list[int]:
-    """One report for each alert that is due and has unreported matches; returns the reports' ids.
+    """One report for each alert that is due and has unreported matches; returns the reports' ids (at least
+    `limit` of them, if given and there are as many)."""
+    created = []
+    for made in reports_batches(now=now):
+        created += made
+        if limit is not None and len(created) >= limit:
+            break
+    return created
+
+
+def reports_batches(*, now=None):
+    """Make the reports of the alerts that are due, yielding their ids a batch at a time, so that a digest
+    run of half a million alerts starts sending at once.
 
     Each transaction locks a chunk of due alerts (SKIP LOCKED: two sweeps share the work, never an alert),
-    so a match is given to one report only, and the report is sent exactly once (`reports_send`).
+    so a match is given to one report only, and the report is sent exactly once. The chunks follow the alerts'
+    ids: starting each from the first id would read every alert already reported again (quadratic time).
     """
     now = now or timezone.now()
-    created = []
-    while limit is None or len(created) < limit:
+    after = 0
+    while True:
         with transaction.atomic():
             alerts = list(
                 _due_alerts(now)
+                .filter(pk__gt=after)
                 .select_for_update(skip_locked=True, of=("self",))
                 .order_by("pk")
                 .values_list("pk", flat=True)[: settings.ALERTS_BATCH_SIZE]
             )
             if not alerts:
-                break
+                return
+            after = alerts[-1]
             reports = AlertReport.objects.bulk_create(AlertReport(alert_id=pk) for pk in alerts)
             made = AlertReport.objects.filter(pk__in=[report.pk for report in reports])
             # Each unreported match to its alert's new report, in one statement (one per report cost a
@@ -280,8 +295,8 @@ def reports_create(*, now=None, limit=None) -> list[int]:
             empty = set(made.exclude(Exists(reported)).values_list("pk", flat=True))
             AlertReport.objects.filter(pk__in=empty).delete()
             Alert.objects.filter(pk__in=alerts).update(reported_at=now)
-        created += [r.pk for r in reports if r.pk not in empty]
-    return created
+        if ids := [report.pk for report in reports if report.pk not in empty]:
+            yield ids
 
 
 def reports_sweep(*, now=None) -> list[int]:

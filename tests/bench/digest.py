@@ -39,10 +39,10 @@ def _fill(connection, now, say):
     several people), each subscriber 1 to 10 of them; the matches of a search are the same 1 to 3 open
     vacancies for everyone who follows it, as they would be after a day of publishing."""
     from applications import searches
-    from applications.models import Alert, Subscriber
+    from applications.models import Subscriber
     from vacancies.models import Organisation, Vacancy
 
-    Alert.objects.all().delete()  # and their reports and matches (on delete cascade)
+    alerts_remove(connection)
     rng = random.Random(29)
     organisations = list(Organisation.objects.values_list("slug", flat=True))
     pool = _selections(SEARCHES, organisations)
@@ -79,9 +79,22 @@ def _fill(connection, now, say):
                     copy.write_row((pk, vacancy, now))
                     matches += 1
         say(f"  {matches:,} matches to report")
+        # The catalogue's vacancies were matched when they opened: the sweep has none left to match.
+        cursor.execute(
+            "INSERT INTO applications_scannedvacancy (vacancy_id, scanned_at) "
+            "SELECT id, %s FROM vacancies_vacancy ON CONFLICT DO NOTHING",
+            [now],
+        )
         cursor.execute("VACUUM ANALYZE applications_alert")
         cursor.execute("VACUUM ANALYZE applications_alertmatch")
     return expected
+
+
+def alerts_remove(connection):
+    """Every search alert of the bench database, with what refers to them (reports, matches, outbox rows):
+    TRUNCATE, as Django's cascading delete loads each of half a million alerts and their rows first."""
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE applications_alert CASCADE")
 
 
 def _report_bytes():
@@ -125,7 +138,7 @@ def run(*, database_url, redis_url, log_dir, say):
         from django.db.models import Count, Min
         from django.utils import timezone
 
-        from applications.models import Alert, AlertMatch, AlertReport
+        from applications.models import AlertMatch, AlertReport
 
         expected = _fill(connection, timezone.now(), say)
         total = sum(expected.values())
@@ -170,7 +183,7 @@ def run(*, database_url, redis_url, log_dir, say):
         statuses = dict(AlertReport.objects.values_list("status").annotate(n=Count("pk")).order_by())
         unreported = AlertMatch.objects.filter(report__isnull=True).count()
         floor_after = _floor(sink, content, sender, floor_count, say)
-        Alert.objects.all().delete()
+        alerts_remove(connection)
     finally:
         for worker in workers:
             worker.stop()

@@ -64,6 +64,8 @@ def _selections(count, organisations, seed=13):
 
 
 def run(*, database_url, redis_url, alerts, say):
+    from tests.bench.digest import alerts_remove  # digest imports this module
+
     _setup_django(database_url=database_url, redis_url=redis_url, smtp_port=25)
     from django.db import connection, transaction
     from django.utils import timezone
@@ -74,7 +76,7 @@ def run(*, database_url, redis_url, alerts, say):
     from vacancies.models import Organisation, PublicationStatus, Vacancy
     from vacancies.services import vacancy_publish
 
-    Alert.objects.all().delete()
+    alerts_remove(connection)
     subscribers = list(
         Subscriber.objects.filter(status="confirmed").order_by("pk").values_list("pk", flat=True)
     )
@@ -125,7 +127,7 @@ def run(*, database_url, redis_url, alerts, say):
         vacancy_publish(vacancy=draft)
     publish_ms = (time.perf_counter() - started) * 1000
     Vacancy.objects.filter(pk=draft.pk).delete()
-    Alert.objects.all().delete()
+    alerts_remove(connection)
     result = {
         "alerts": len(rows),
         "with_terms": with_terms,
