@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -515,3 +516,45 @@ def test_search_terms_match_alike_whether_compiled_or_not(jpo):
     terms_query_fill(Alert.objects.filter(pk=compiled.pk))
 
     assert sorted(alerts_matching(vacancy)) == sorted([compiled.pk, fresh.pk])
+
+
+SAVED_TERMS = [
+    "klimaat",
+    "klimaat milieu",
+    '"klimaat en milieu"',
+    "klimaat -gent",
+    "klimaat or jurist",
+    "-jurist",
+    "santé publique",
+    "sante",
+    "jurist",
+    "de het",
+]
+
+
+def test_a_saved_search_matches_a_vacancy_exactly_when_the_list_search_finds_it(jpo):
+    # Matching reads only the searches that share a word with the vacancy (PostgreSQL); negations, phrases,
+    # OR, accents and stop words must come out as the list's own search decides, compiled or not.
+    from urllib.parse import urlencode
+
+    from applications.sending.queue import alerts_matching, terms_query_fill
+
+    vacancies = [
+        VacancyFactory(programme=jpo, title_nl="Adviseur klimaat en milieu", city="Gent"),
+        VacancyFactory(programme=jpo, title_fr="Responsable santé publique", city="Bruxelles"),
+        VacancyFactory(programme=jpo, title_nl="Jurist migratierecht", city="Brussel"),
+    ]
+    alerts = {terms: AlertFactory(selection=urlencode({"q": terms})) for terms in SAVED_TERMS}
+    terms_query_fill(Alert.objects.exclude(selection__contains="sante"))  # one left as saved before compiling
+    if connection.vendor == "postgresql":  # the words are kept, except where a query matches without them
+        assert "klimaat" in Alert.objects.get(pk=alerts["klimaat"].pk).terms_lexemes
+        assert Alert.objects.get(pk=alerts["-jurist"].pk).terms_lexemes == ""
+
+    for vacancy in vacancies:
+        found = {
+            alert.pk
+            for terms, alert in alerts.items()
+            if Vacancy.objects.filter(pk=vacancy.pk).search(terms).exists()
+        }
+        assert found, "each vacancy is found by some search: the comparison means something"
+        assert set(alerts_matching(vacancy)) == found, vacancy.title
