@@ -202,27 +202,22 @@ def _places_and_terms_match(vacancy):
 
 # The words of a compiled query: each quoted lexeme of its text form ('klimaat' & 'brussel' | ...). A query
 # with a negation (!) or a prefix (:*) may match a vacancy that has none of its words: it keeps none.
-# {ids} is the SQL of a queryset, its values passed as parameters.
-_LEXEMES_FILL = r"""
-UPDATE applications_alert SET terms_lexemes = CASE
+_LEXEMES = r"""CASE
     WHEN terms_query ~ '!|:\*' THEN ''
     ELSE coalesce((
         SELECT string_agg(DISTINCT replace(m[1], '''''', ''''), ' ')
         FROM regexp_matches(terms_query, '''((?:[^'']|'''')*)''', 'g') AS m
     ), '')
-END
-WHERE terms_query <> '' AND id IN ({ids})
-"""
+END"""
 
 
 def terms_query_fill(alerts) -> None:
     """PostgreSQL: compile the search terms of `alerts` (a queryset) into `terms_query` and its words into
     `terms_lexemes`, once."""
     if connection.vendor == "postgresql":
-        alerts.exclude(terms="").update(terms_query=Cast(search.websearch_query(F("terms")), TextField()))
-        ids, params = alerts.values("pk").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(_LEXEMES_FILL.format(ids=ids), params)
+        alerts = alerts.exclude(terms="")
+        alerts.update(terms_query=Cast(search.websearch_query(F("terms")), TextField()))
+        alerts.update(terms_lexemes=RawSQL(_LEXEMES, [], output_field=TextField()))  # noqa: S611 - constant
 
 
 def vacancies_match(*, vacancy_ids) -> int:
