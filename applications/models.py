@@ -195,10 +195,6 @@ class Alert(models.Model):
     # PostgreSQL: the terms' query in the site's languages (vacancies.search.websearch_query), compiled once
     # and kept as text: matching a vacancy casts it rather than parsing the terms three times an alert.
     terms_query = models.TextField(blank=True, editable=False)
-    # PostgreSQL: the words of terms_query, space-separated, "" when the query is matched without them (it has
-    # a negation or a prefix); a GIN index over them lets matching read only the searches that share a word
-    # with the new vacancy (migration 0006).
-    terms_lexemes = models.TextField(blank=True, default="", editable=False)
     # ",slug,slug," (empty: any), so that "is this vacancy's value chosen" is a LIKE on both databases.
     programmes = models.TextField(blank=True)
     organisations = models.TextField(blank=True)

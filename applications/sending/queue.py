@@ -31,7 +31,7 @@ from functools import reduce
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, transaction
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, Subquery, TextField
+from django.db.models import BooleanField, Exists, F, OuterRef, Q, Subquery, TextField
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 from django.http import QueryDict
@@ -170,20 +170,7 @@ def _places_and_terms_match(vacancy):
             Cast("search_vector", TextField()), flat=True
         )
         vector = vector.first() or ""
-        lexemes = Vacancy.objects.filter(pk=vacancy.pk).values_list(
-            Func("search_vector", function="tsvector_to_array"), flat=True
-        )
-        # Only the searches that share a word with the vacancy (an index serves it), and those kept without
-        # words; a query over 100,000 searches otherwise evaluates a third of them.
-        shares_a_word = RawSQL(
-            "string_to_array(terms_lexemes, ' ') && %s::text[]",
-            [lexemes.first() or []],
-            output_field=BooleanField(),
-        )
-        compiled = with_terms.exclude(terms_query="")
-        sifted = compiled.exclude(terms_lexemes="").filter(shares_a_word)
-        candidates = sifted | compiled.filter(terms_lexemes="")
-        compiled = candidates.filter(
+        compiled = with_terms.exclude(terms_query="").filter(
             RawSQL("%s::tsvector @@ terms_query::tsquery", [vector], output_field=BooleanField())
         )
         # Alerts whose query was not compiled (terms_query_fill) are matched as the list searches.
@@ -200,24 +187,10 @@ def _places_and_terms_match(vacancy):
     return plain + [pk for terms, pks in by_terms.items() if this.search(terms).exists() for pk in pks]
 
 
-# The words of a compiled query: each quoted lexeme of its text form ('klimaat' & 'brussel' | ...). A query
-# with a negation (!) or a prefix (:*) may match a vacancy that has none of its words: it keeps none.
-_LEXEMES = r"""CASE
-    WHEN terms_query ~ '!|:\*' THEN ''
-    ELSE coalesce((
-        SELECT string_agg(DISTINCT replace(m[1], '''''', ''''), ' ')
-        FROM regexp_matches(terms_query, '''((?:[^'']|'''')*)''', 'g') AS m
-    ), '')
-END"""
-
-
 def terms_query_fill(alerts) -> None:
-    """PostgreSQL: compile the search terms of `alerts` (a queryset) into `terms_query` and its words into
-    `terms_lexemes`, once."""
+    """PostgreSQL: compile the search terms of `alerts` (a queryset) into `terms_query`, once."""
     if connection.vendor == "postgresql":
-        alerts = alerts.exclude(terms="")
-        alerts.update(terms_query=Cast(search.websearch_query(F("terms")), TextField()))
-        alerts.update(terms_lexemes=RawSQL(_LEXEMES, [], output_field=TextField()))  # noqa: S611 - constant
+        alerts.exclude(terms="").update(terms_query=Cast(search.websearch_query(F("terms")), TextField()))
 
 
 def vacancies_match(*, vacancy_ids) -> int:

@@ -54,8 +54,8 @@ def _fill(connection, now, say):
     )  # read before the COPY holds the connection
     confirmed = now - timedelta(days=3)
     expected = {}
-    columns = "subscriber_id, selection, terms, terms_query, terms_lexemes, programmes, organisations, "
-    columns += "countries, frequency, status, created_at, confirmed_at, renewed_at"
+    columns = "subscriber_id, selection, terms, terms_query, programmes, organisations, countries, "
+    columns += "frequency, status, created_at, confirmed_at, renewed_at"
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY applications_alert ({columns}) FROM STDIN") as copy:
             for pk, email in subscribers:
@@ -64,7 +64,7 @@ def _fill(connection, now, say):
                 for selection in followed:
                     derived = searches.columns(selection)
                     copy.write_row(
-                        (pk, selection, derived["terms"], "", "", derived["programmes"])
+                        (pk, selection, derived["terms"], "", derived["programmes"])
                         + (derived["organisations"], derived["countries"], "daily", "confirmed")
                         + (confirmed, confirmed, confirmed)
                     )
