@@ -130,18 +130,31 @@ def outbox_sweep(*, now=None) -> list[int]:
 def alerts_matching(vacancy):
     """The confirmed search alerts that `vacancy` matches: each chosen facet holds its value, and its search
     terms find it (the list's search: vacancies.search)."""
-    return _stated_facets_hold(vacancy, _places_and_terms_match(vacancy))
+    placed = _placed(vacancy)
+    return _stated_facets_hold(vacancy, placed, _places_and_terms_match(vacancy, placed))
 
 
-def _stated_facets_hold(vacancy, pks):
-    """`pks` without the alerts one of whose stated facets (contract type, education, language, organisation
-    type, closing soon) the vacancy lacks, tested as the list filters them: one query per distinct choice."""
-    narrowed = Alert.objects.filter(pk__in=pks).filter(
+def _placed(vacancy):
+    """The confirmed alerts whose programmes, organisations and countries (if any) include the vacancy's."""
+    return Alert.objects.confirmed().filter(
+        Q(programmes="") | Q(programmes__contains=f",{vacancy.programme.slug},"),
+        Q(organisations="") | Q(organisations__contains=f",{vacancy.organisation.slug},"),
+        Q(countries="") | Q(countries__contains=f",{vacancy.country},"),
+    )
+
+
+def _stated_facets_hold(vacancy, placed, pks):
+    """`pks` (among `placed`) without the alerts one of whose stated facets (contract type, education,
+    language, organisation type, closing soon) the vacancy lacks, tested as the list filters them: one query
+    per distinct choice. The alerts are read by that condition, not by the thousands of ids in `pks`."""
+    narrowed = placed.filter(
         reduce(operator.or_, (Q(selection__contains=f"{name}=") for name in VacancyFilter.STATED_FACETS))
     )
     this = Vacancy.objects.filter(pk=vacancy.pk)
-    holds, dropped = {}, set()
+    found, holds, dropped = set(pks), {}, set()
     for pk, stored in narrowed.values_list("pk", "selection"):
+        if pk not in found:
+            continue
         query = QueryDict(stored)
         chosen = tuple((name, tuple(query.getlist(name))) for name in VacancyFilter.STATED_FACETS)
         if chosen not in holds:
@@ -156,12 +169,7 @@ def _stated_facets_hold(vacancy, pks):
     return [pk for pk in pks if pk not in dropped]
 
 
-def _places_and_terms_match(vacancy):
-    alerts = Alert.objects.confirmed().filter(
-        Q(programmes="") | Q(programmes__contains=f",{vacancy.programme.slug},"),
-        Q(organisations="") | Q(organisations__contains=f",{vacancy.organisation.slug},"),
-        Q(countries="") | Q(countries__contains=f",{vacancy.country},"),
-    )
+def _places_and_terms_match(vacancy, alerts):
     plain = list(alerts.filter(terms="").values_list("pk", flat=True))
     with_terms = alerts.exclude(terms="")
     if connection.vendor == "postgresql":
