@@ -275,6 +275,21 @@ def test_a_report_put_together_from_its_parts_reads_as_one_built_whole(jpo, lang
     assert message.subject.startswith("2 ")
 
 
+def test_a_renamed_organisation_shows_in_the_next_report_of_the_same_worker(jpo):
+    # A vacancy's line is rendered once and reused; an organisation has no date of change to tell it is stale.
+    alert = AlertFactory(selection="programme=jpo", subscriber__language="en")
+    vacancy = VacancyFactory(programme=jpo, organisation__acronym="OLDNAME")
+
+    def report():
+        listed = list(Vacancy.objects.with_state().filter(pk=vacancy.pk).select_related("organisation"))
+        return compose(AlertReport(pk=8, alert=alert), listed).body
+
+    assert "OLDNAME" in report()
+    type(vacancy.organisation).objects.filter(pk=vacancy.organisation_id).update(acronym="NEWNAME")
+
+    assert "NEWNAME" in report() and "OLDNAME" not in report()
+
+
 def test_an_hourly_alert_sends_at_once_then_groups_the_rest_of_the_hour(jpo, mailoutbox):
     alert = AlertFactory(selection="programme=jpo", subscriber__email=ADDRESS, subscriber__language="en")
     catalogue.vacancy_publish(vacancy=draft(programme=jpo))

@@ -218,8 +218,11 @@ _vacancy_lines_lock = threading.Lock()
 
 
 def _vacancy_parts(vacancy, language):
-    """(text, html) of a vacancy's line in a report, rendered once per vacancy, version and language."""
+    """(text, html) of a vacancy's line in a report, rendered once per vacancy, version, organisation name and
+    language."""
+    organisation = vacancy.organisation  # a renamed organisation has no date of change: key on what shows
     key = (vacancy.pk, vacancy.updated_at, vacancy.closes_on, language)
+    key += (organisation.short_name, organisation.name_language)
     if (parts := _vacancy_lines.get(key)) is not None:
         return parts
     context = {"vacancy": vacancy, "site_url": settings.SITE_URL}
