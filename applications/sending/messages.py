@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from .. import searches, tokens
 from ..models import AlertDelivery, AlertReport
-from .transport import wire_form
+from .transport import dot_stuffed, wire_form
 
 log = logging.getLogger(__name__)
 WITHDRAW_PLACEHOLDER = "__WITHDRAW_URL__"
@@ -269,12 +269,9 @@ class ReportFrame:
             lines = part.split(b"\n")
             if b"\r" in part or any(len(line) > self.MAX_LINE for line in lines):
                 return None
-            part = _LEADING_DOT.sub(b"..", b"\r\n".join(lines))  # each part starts a line
+            part = dot_stuffed(b"\r\n".join(lines))  # each part starts a line
             content = content.replace(marker.encode(), part)
         return WireTemplate(content).fill(values)
-
-
-_LEADING_DOT = re.compile(rb"^\.", re.MULTILINE)
 
 
 @lru_cache(maxsize=256)
@@ -315,14 +312,7 @@ def _report_frame(language, frequency, count, _site_url) -> ReportFrame:
         "lines_text": "- Épidémiologiste – ONU Femmes, Cotonou\n  https://example.org/v/1/\n",
         "lines_html": '<li><a href="https://example.org/v/1/">Épidémiologiste</a></li>\n',
     }
-    link, manage = absolute("/nl/alerts/withdraw/"), absolute("/nl/alerts/manage/")
-    sample = {
-        "to": "a.sample-subscriber+alerts@example.org",
-        "withdraw_url": link + "x" * (WireTemplate.MAX_VALUE - len(link)),
-        "manage_url": manage + "x" * (WireTemplate.MAX_VALUE - len(manage)),
-        "message_id": f"<report-{'9' * 12}@example.org>",
-        "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
-    }
+    sample = _sample_values("report")
     filled = frame.fill(sample_parts, sample)
     expected = wire_form(_alert_email(subject, *frame.bodies(sample_parts), **sample))
     if filled is None or _reading(filled) != _reading(expected):
@@ -470,14 +460,7 @@ def _alert_wire_template(call_id, updated_at, language, vacancies) -> WireTempla
     """
     body = _alert_body(call_id, updated_at, language, vacancies)
     template = WireTemplate(wire_form(_alert_email(*body, **WireTemplate.PLACEHOLDERS)))
-    link, manage = absolute("/nl/alerts/withdraw/"), absolute("/nl/alerts/manage/")
-    sample = {
-        "to": "a.sample-subscriber+alerts@example.org",
-        "withdraw_url": link + "x" * (WireTemplate.MAX_VALUE - len(link)),
-        "manage_url": manage + "x" * (WireTemplate.MAX_VALUE - len(manage)),
-        "message_id": f"<alert-{'9' * 12}@example.org>",
-        "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
-    }
+    sample = _sample_values("alert")
     filled = template.fill(sample)
     if (
         filled is not None
@@ -487,6 +470,18 @@ def _alert_wire_template(call_id, updated_at, language, vacancies) -> WireTempla
         return template
     log.warning("Alerts of call %s in %s are built one by one: the template does not fit.", call_id, language)
     return None
+
+
+def _sample_values(kind):
+    """Values to check a WireTemplate with: the longest links it takes, an address with a dot and a +tag."""
+    link, manage = absolute("/nl/alerts/withdraw/"), absolute("/nl/alerts/manage/")
+    return {
+        "to": "a.sample-subscriber+alerts@example.org",
+        "withdraw_url": link + "x" * (WireTemplate.MAX_VALUE - len(link)),
+        "manage_url": manage + "x" * (WireTemplate.MAX_VALUE - len(manage)),
+        "message_id": f"<{kind}-{'9' * 12}@example.org>",
+        "date": formatdate(localtime=settings.EMAIL_USE_LOCALTIME),
+    }
 
 
 def _reading(content: bytes):

@@ -74,9 +74,14 @@ def transport():
     return SmtpTransport() if settings.EMAIL_BACKEND == SMTP_BACKEND else DjangoBackendTransport()
 
 
+def dot_stuffed(content: bytes) -> bytes:
+    """`content` with the dot that starts a line doubled (RFC 5321 4.5.2), so that none ends the message."""
+    return _LEADING_DOT.sub(b"..", content)
+
+
 def wire_form(message: EmailMessage) -> bytes:
     """The content sent after DATA: CRLF line ends, leading dots doubled (RFC 5321 4.5.2), a final CRLF."""
-    content = _LEADING_DOT.sub(b"..", message.message().as_bytes(linesep="\r\n"))
+    content = dot_stuffed(message.message().as_bytes(linesep="\r\n"))
     return content if content.endswith(b"\r\n") else content + b"\r\n"
 
 
