@@ -1,11 +1,31 @@
 """A real SMTP server (aiosmtpd) on loopback that records what it accepts, for tests."""
 
+import asyncio
 import socket
 import threading
 import time
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP
+
+
+class MtaLikeSMTP(SMTP):
+    """aiosmtpd, except at the end of a client's stream: aiosmtpd cancels the connection's handler at once,
+    dropping a message whose final dot arrived in the same read. A mail server keeps a message once its dot
+    is in, whatever the client does next (RFC 5321 4.1.1.4), and the kill tests kill the sender right after
+    dots. Here the end of the stream is fed to the reader instead, and the transport closed: the handler
+    reads what had arrived (a complete message is kept, an incomplete one is not), then connection_lost
+    ends it as before."""
+
+    def eof_received(self):
+        asyncio.StreamReaderProtocol.eof_received(self)
+        return False
+
+
+class MtaLikeController(Controller):
+    def factory(self):
+        return MtaLikeSMTP(self.handler, **self.SMTP_kwargs)
 
 
 def free_port():
@@ -66,7 +86,7 @@ class SmtpSink:
     def __init__(self):
         self.handler = SinkHandler()
         self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller = MtaLikeController(self.handler, hostname="127.0.0.1", port=self.port)
 
     def __enter__(self):
         self.controller.start()

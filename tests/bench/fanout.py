@@ -55,10 +55,10 @@ class CountingHandler:
 
 
 def _sink_process(port, pipe):
-    from aiosmtpd.controller import Controller
+    from tests.smtp_sink import MtaLikeController
 
     handler = CountingHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = MtaLikeController(handler, hostname="127.0.0.1", port=port)
     controller.start()
     pipe.send("ready")
     while True:
