@@ -16,12 +16,11 @@ The alerts are removed afterwards.
 import os
 import random
 import signal
-import smtplib
 import time
 from collections import Counter
 from datetime import timedelta
 
-from tests.bench.fanout import SITE_URL, MemorySampler, Sink, Worker, _setup_django
+from tests.bench.fanout import SITE_URL, MemorySampler, Sink, Worker, _setup_django, _smtplib_floor
 from tests.bench.matching import _selections
 from tests.bench.pages import service_env
 from tests.workers import compose_worker_options
@@ -119,14 +118,8 @@ def _report_bytes():
 
 
 def _floor(sink, content, sender, count, say):
-    """Messages per second for plain smtplib over one connection."""
-    say(f"  floor: smtplib sends {count:,} digests over one connection")
-    sink.ask("reset")
-    started_at = time.time()
-    with smtplib.SMTP("127.0.0.1", sink.port) as smtp:
-        for i in range(count):
-            smtp.sendmail(sender, [f"floor-{i}@example.invalid"], content)
-    return count / (sink.wait_for(count, say) - started_at)
+    """Messages per second for plain smtplib over one connection (the fan-out benchmark's floor)."""
+    return count / _smtplib_floor(sink, content, sender, count, say)
 
 
 def run(*, database_url, redis_url, log_dir, say):
