@@ -1,17 +1,17 @@
 """A vacancy's stored window follows its own dates and its call's, however they are written.
 
-The database keeps it (triggers of migration 0007, on SQLite and on PostgreSQL): these tests run on whichever
+The database keeps it (triggers of migration 0016, on SQLite and on PostgreSQL): these tests run on whichever
 the suite uses, so both passes check their own triggers.
 """
 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import CallFactory, OrganisationFactory, VacancyFactory
 from vacancies import services
-from vacancies.models import Call, PublicationStatus, Vacancy
+from vacancies.models import Call, PublicationStatus, Vacancy, Window, end_of_day, start_of_day
 
 pytestmark = pytest.mark.django_db
 LIST = "/en/vacancies/"
@@ -123,3 +123,69 @@ def test_a_cancelled_call_shows_its_vacancies_as_closed(client):
 
     assert listed(client) == []
     assert listed(client, status="closed") == ["Cancelled with its call"]
+
+
+def stored_window(vacancy):
+    stored = Vacancy.objects.get(pk=vacancy.pk)
+    return Window(
+        stored.window_opens, stored.window_closes, stored.window_opens_has_time, stored.window_closes_has_time
+    )
+
+
+OWN = {
+    "none": {"opens_at": None, "closes_at": None},
+    "timed": {
+        "opens_at": dt.datetime(2031, 3, 2, 9, tzinfo=dt.UTC),
+        "closes_at": dt.datetime(2031, 4, 1, 10, tzinfo=dt.UTC),
+    },
+    "dates only": {
+        "opens_at": start_of_day(dt.date(2031, 3, 3)),
+        "opens_at_has_time": False,
+        "closes_at": end_of_day(dt.date(2031, 4, 2)),
+        "closes_at_has_time": False,
+    },
+    "closing only": {
+        "opens_at": None,
+        "closes_at": end_of_day(dt.date(2031, 4, 3)),
+        "closes_at_has_time": False,
+    },
+}
+CALLS = {
+    "no call": None,
+    "timed call": {
+        "opens_at": dt.datetime(2031, 1, 5, 8, tzinfo=dt.UTC),
+        "closes_at": dt.datetime(2031, 2, 1, 12, tzinfo=dt.UTC),
+    },
+    "date-only call": {
+        "opens_at": start_of_day(dt.date(2031, 1, 6)),
+        "opens_at_has_time": False,
+        "closes_at": end_of_day(dt.date(2031, 2, 2)),
+        "closes_at_has_time": False,
+    },
+    "rolling call": {"opens_at": dt.datetime(2031, 1, 7, 8, tzinfo=dt.UTC), "closes_at": None},
+}
+
+
+@pytest.mark.parametrize("call_dates", CALLS.values(), ids=CALLS)
+@pytest.mark.parametrize("own_dates", OWN.values(), ids=OWN)
+def test_the_stored_window_is_the_window_python_computes(own_dates, call_dates):
+    """The rule is written twice, in the database's triggers and in `effective_window`: they must agree."""
+    call = CallFactory(**call_dates) if call_dates is not None else None
+    vacancy = VacancyFactory(call=call, **own_dates)
+
+    assert stored_window(vacancy) == Vacancy.objects.select_related("call").get(pk=vacancy.pk).window
+
+
+def test_a_call_given_a_time_shows_it_on_the_vacancies_that_follow_it(client):
+    call = CallFactory(closes_at=end_of_day(dt.date(2031, 12, 31)), closes_at_has_time=False)
+    vacancy = VacancyFactory(call=call, opens_at=None, closes_at=None)
+    with translation.override("en"):
+        url = vacancy.get_absolute_url()
+    assert "(31 December 2031)" in client.get(url).content.decode()
+
+    # Staff correct the call: applications close at noon that day, a time the source states.
+    call.closes_at, call.closes_at_has_time = dt.datetime(2031, 12, 31, 11, tzinfo=dt.UTC), True
+    call.save()
+
+    assert stored_window(vacancy).closes_has_time is True
+    assert "(31 December 2031, 12:00)" in client.get(url).content.decode()

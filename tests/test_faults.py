@@ -53,6 +53,22 @@ def exactly_once(sink, addresses):
     return received == Counter(addresses), {a: n for a, n in received.items() if n != 1}
 
 
+def not_received(sink, everyone):
+    """What a failed wait says: the addresses not received (a few), with the state of their rows, and any
+    address received that was not expected."""
+    from applications.models import OutboxMessage
+
+    close_old_connections()
+    received = set(sink.recipients())
+    missing = sorted(set(everyone) - received)
+    fields = ("subscriber__email", "status", "attempts", "claim", "claimed_at", "sent_at", "last_error")
+    rows = [
+        *AlertDelivery.objects.filter(subscriber__email__in=missing[:10]).values(*fields),
+        *OutboxMessage.objects.filter(subscriber__email__in=missing[:10]).values("kind", *fields),
+    ]
+    return f"{len(missing)} not received, e.g. {rows}; unexpected: {sorted(received - set(everyone))[:10]}"
+
+
 class PrivateRedis:
     """A Redis server of this test's own, so that it can be stopped without touching anyone else's."""
 
@@ -307,9 +323,8 @@ def test_a_killed_worker_is_taken_over_without_beat_and_every_mail_goes_once(sta
     second = start_worker("restarted", beat=False, **PRODUCTION_TIMINGS)
 
     everyone = {*addresses, *newcomers, *leavers, *managers}
-    assert smtp_sink.wait_for(lambda: set(smtp_sink.recipients()) == everyone, timeout=90), second.log()[
-        -3000:
-    ]
+    received = smtp_sink.wait_for(lambda: set(smtp_sink.recipients()) == everyone, timeout=90)
+    assert received, f"{not_received(smtp_sink, everyone)}\n{second.log()[-3000:]}"
     assert time.monotonic() - restarted < 90
     time.sleep(3)  # a duplicate, if any were coming, would arrive now
     assert exactly_once(smtp_sink, [*addresses, *newcomers, *leavers, *managers]) == (True, {})

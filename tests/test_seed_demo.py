@@ -192,7 +192,7 @@ def test_one_vacancy_is_a_draft_and_the_others_were_published_by_their_opening(s
     assert Vacancy.objects.filter(status=PublicationStatus.DRAFT).count() == 1
     for vacancy in Vacancy.objects.public().with_dates():
         assert vacancy.published_at is not None
-        assert vacancy.opening_at is None or vacancy.published_at <= vacancy.opening_at
+        assert vacancy.window_opens is None or vacancy.published_at <= vacancy.window_opens
 
 
 def test_the_archive_is_not_empty(seeded):

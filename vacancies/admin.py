@@ -34,6 +34,7 @@ from .models import (
     Organisation,
     PublicationStatus,
     Vacancy,
+    Window,
     day_of,
     effective_window,
     end_of_day,
@@ -134,9 +135,8 @@ class VacancyForm(DatesForm):
         # The rule publishing applies (services.vacancy_problems), kept while the vacancy is public: an edit
         # must not leave candidates of an open vacancy without a way to apply.
         if vacancy.pk and vacancy.status == PublicationStatus.PUBLISHED:
-            _opens, closes = effective_window(
-                None, cleaned.get("closes_at", vacancy.closes_at), cleaned.get("call", vacancy.call)
-            )
+            stated = Window(None, cleaned.get("closes_at", vacancy.closes_at))
+            closes = effective_window(stated, cleaned.get("call", vacancy.call)).closes
             instructions = [cleaned.get(c, getattr(vacancy, c)) for c in columns("apply_instructions")]
             apply_url = cleaned.get("apply_url", vacancy.apply_url)
             still_open = closes is None or closes > timezone.now()
@@ -574,20 +574,18 @@ class VacancyAdmin(WorkflowAdmin):
     }
 
     def window(self, obj):
-        return obj.window  # its own dates, else its call's
-
-    def _given(self, obj, name):
-        """A date of the vacancy as staff gave it: its own, else its call's."""
-        source = obj if getattr(obj, name) is not None or obj.call is None else obj.call
-        return getattr(source, name), getattr(source, f"{name}_has_time")
+        window = obj.window  # its own dates, else its call's
+        return window.opens, window.closes
 
     @admin.display(description=gettext_lazy("opens"), ordering="window_opens")
     def opening(self, obj):
-        return self._as_given(*self._given(obj, "opens_at"), closing=False)
+        window = obj.window
+        return self._as_given(window.opens, window.opens_has_time, closing=False)
 
     @admin.display(description=gettext_lazy("closes"), ordering="window_closes")
     def deadline(self, obj):
-        return self._as_given(*self._given(obj, "closes_at"), closing=True)
+        window = obj.window
+        return self._as_given(window.closes, window.closes_has_time, closing=True)
 
     def state(self, obj):
         if obj.call is not None and obj.call.status == PublicationStatus.CANCELLED:

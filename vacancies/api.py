@@ -62,14 +62,14 @@ def vacancy_summary(vacancy, request):
         "organisation": vacancy.organisation.slug,
         "country": vacancy.country.code,
         "city": vacancy.city,
-        "opens_at": vacancy.opening_at,
-        "closes_at": vacancy.closing_at,
+        "opens_at": vacancy.window_opens,
+        "closes_at": vacancy.window_closes,
         # The dates as the source gives them (Brussels): `closes_on` is the last day to apply; `closes_at`
         # is the instant applications close (the next midnight when no time was stated).
         "opens_on": vacancy.opens_on,
-        "opens_at_has_time": vacancy.opening_has_time if vacancy.opening_at else None,
+        "opens_at_has_time": vacancy.window_opens_has_time if vacancy.window_opens else None,
         "closes_on": vacancy.closes_on,
-        "closes_at_has_time": vacancy.closing_has_time if vacancy.closing_at else None,
+        "closes_at_has_time": vacancy.window_closes_has_time if vacancy.window_closes else None,
         "cancelled_at": vacancy.cancellation_at,
         "status": vacancy.state,
         "contract_type": vacancy.contract_type,

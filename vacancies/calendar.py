@@ -24,7 +24,7 @@ def closing_calendar(vacancy, *, url: str) -> bytes:
     """One VEVENT at the vacancy's closing time (UTC), with a reminder a day before; for a deadline given
     as a date, an all-day event on that date (the last day to apply).
 
-    `vacancy` carries the annotations of `VacancyQuerySet.with_dates`, and its `closing_at` must not be
+    `vacancy` carries the annotations of `VacancyQuerySet.with_dates`, and its `window_closes` must not be
     None; `url` is the absolute address of the vacancy page.
     """
     organisation = vacancy.organisation.short_name
@@ -38,8 +38,8 @@ def closing_calendar(vacancy, *, url: str) -> bytes:
     # Without a METHOD, DTSTAMP is the entry's last revision: the vacancy's, so every download is the same.
     event.add("dtstamp", vacancy.updated_at.astimezone(dt.UTC))
     event.add("last-modified", vacancy.updated_at.astimezone(dt.UTC))
-    if vacancy.closing_has_time:
-        event.add("dtstart", vacancy.closing_at.astimezone(dt.UTC))
+    if vacancy.window_closes_has_time:
+        event.add("dtstart", vacancy.window_closes.astimezone(dt.UTC))
     else:
         last_day = vacancy.closes_on
         event.add("dtstart", last_day)  # VALUE=DATE
@@ -51,7 +51,7 @@ def closing_calendar(vacancy, *, url: str) -> bytes:
             [
                 (
                     _("Applications for “%(title)s” at %(organisation)s close at this time.")
-                    if vacancy.closing_has_time
+                    if vacancy.window_closes_has_time
                     else _(
                         "Applications for “%(title)s” at %(organisation)s close at the end of this day "
                         "(Brussels time)."

@@ -1,8 +1,8 @@
 """A system check that the database triggers the catalogue relies on are there.
 
-The stored window (`window_opens` / `window_closes`, migration 0007) is kept by triggers, not by save(), and
-on SQLite a table rebuild (most AlterField/RemoveField, or adding a NOT NULL column) silently drops them: the
-catalogue would then show stale open/closed states without any error. `manage.py check --database default`
+The stored window (`window_opens` / `window_closes` and their `_has_time`, migrations 0007 and 0016) is kept
+by triggers, not by save(), and on SQLite a table rebuild (most AlterField/RemoveField, or adding a NOT NULL
+column) silently drops them: the catalogue would then show stale open/closed states without any error. `manage.py check --database default`
 (and `migrate`) reports it; `.ci/run` and the tests run it against both vendors.
 """
 
@@ -53,7 +53,7 @@ def window_triggers_check(app_configs=None, databases=None, **kwargs):
                 Error(
                     f"Database triggers missing: {', '.join(sorted(missing))}.",
                     hint="A migration rebuilt a catalogue table without recreating them: see "
-                    "vacancies/migrations/0007_vacancy_window.py (SQLITE, POSTGRESQL) and recreate them.",
+                    "vacancies/migrations/0016_window_has_time.py (SQLITE, POSTGRESQL) and recreate them.",
                     id="vacancies.E001",
                 )
             )

@@ -74,7 +74,7 @@ def item_lines(vacancy) -> list[str]:
     lines = [summary]
     if vacancy.state == "upcoming":
         lines.append(f"{opening_phrase(vacancy)}.")
-    if vacancy.cancellation_at is None and vacancy.closing_at is not None:
+    if vacancy.cancellation_at is None and vacancy.window_closes is not None:
         lines.append(_("Deadline: %(when)s") % {"when": deadline(vacancy)})
     else:
         lines.append(closing_phrase(vacancy))  # cancelled on a date, or rolling

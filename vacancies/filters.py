@@ -6,7 +6,7 @@ from functools import cached_property, reduce
 
 import django_filters
 from django.db.models import Case, F, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -18,6 +18,10 @@ from programmes.translation import localized
 
 from .models import WINDOW_END, Organisation, Vacancy, VacancyQuerySet, WorkingLanguage
 from .selection import CLOSING_SOON, FILTERS, UNSTATED, Selection, default_sort
+
+# The closing date for ordering, rolling vacancies (no closing date) as NULL: closed ones are listed latest
+# first, and those last.
+CLOSING_STATED = NullIf("window_closes", Value(WINDOW_END))
 
 CLOSING_SOON_DAYS = dt.timedelta(days=7)
 
@@ -181,7 +185,7 @@ class VacancyFilter(django_filters.FilterSet):
             return queryset.order_by(localized("title"), "pk")
         status = selection.status
         if status == "closed":
-            return queryset.order_by(F("closing_at").desc(nulls_last=True), "pk")
+            return queryset.order_by(CLOSING_STATED.desc(nulls_last=True), "pk")
         if status == "upcoming":
             return queryset.order_by("window_opens", "window_closes", localized("title"), "pk")
         if status == "all":
@@ -192,7 +196,7 @@ class VacancyFilter(django_filters.FilterSet):
                 default=Value(2),
             )
             not_closed = Case(When(~Q(state=Vacancy.State.CLOSED), then=F("window_closes")))
-            closed = Case(When(state=Vacancy.State.CLOSED, then=F("closing_at")))
+            closed = Case(When(state=Vacancy.State.CLOSED, then=CLOSING_STATED))
             return queryset.order_by(
                 rank, not_closed.asc(), closed.desc(nulls_last=True), localized("title"), "pk"
             )

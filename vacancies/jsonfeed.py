@@ -26,7 +26,7 @@ def _item(request, atom, vacancy):
         # An extension (JSON Feed 1.1: keys starting with "_"): what a job tool sorts and filters on.
         "_jobboard": {
             "state": vacancy.state,
-            "closes_at": vacancy.closing_at.isoformat() if vacancy.closing_at else None,
+            "closes_at": vacancy.window_closes.isoformat() if vacancy.window_closes else None,
             "organisation": vacancy.organisation.short_name,
             "country": vacancy.country.code,
         },

@@ -25,11 +25,11 @@ def valid_through(vacancy) -> str | None:
     A deadline given as a date is the last second of that day (Brussels), which reads as that date; a
     stated time is given as it is.
     """
-    ends = [t for t in (vacancy.cancellation_at, vacancy.closing_at) if t is not None]
+    ends = [t for t in (vacancy.cancellation_at, vacancy.window_closes) if t is not None]
     if not ends:
         return None
     end = timezone.localtime(min(ends), timezone.get_default_timezone()).replace(microsecond=0)
-    if min(ends) == vacancy.closing_at and not vacancy.closing_has_time:
+    if min(ends) == vacancy.window_closes and not vacancy.window_closes_has_time:
         end -= dt.timedelta(seconds=1)
     return end.isoformat()
 

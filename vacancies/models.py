@@ -4,10 +4,19 @@ A vacancy is *open* when it is published, its opening time has come and its clos
 (Europe/Brussels); a vacancy without dates of its own takes its call's. `Vacancy.objects.open()` and
 friends are the only place that rule is written.
 
+The words for a vacancy's dates:
+- `opens_at` / `closes_at` (with `opens_at_has_time` / `closes_at_has_time`): what staff stated on this row,
+  a call or a vacancy; a vacancy's are empty when it follows its call.
+- `window_opens` / `window_closes` (with `window_opens_has_time` / `window_closes_has_time`): a vacancy's
+  *window*, the dates candidates read, its own else its call's, None where neither states one. The database
+  stores them (the triggers of migration 0016, which every query reads); `Vacancy.window` computes the same
+  for an instance not saved yet (`effective_window`).
+- `opens_on` / `closes_on`: the window's days as staff gave them (the last day to apply).
+
 Sources mostly give a deadline as a date ("Plazo: 31-12-2025"): then `closes_at` is the end of that day in
 Brussels (the next midnight, when applications close) and `closes_at_has_time` is False, so pages show the
 date alone; an opening date alone is the start of its day (`opens_at_has_time` False). The stored instants
-keep every comparison (and the window triggers of migration 0007) as they were.
+keep every comparison as it was.
 """
 
 import datetime as dt
@@ -15,12 +24,13 @@ import hashlib
 import json
 import re
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Q, Value, When
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -108,16 +118,54 @@ def day_of(at: dt.datetime | None, *, has_time: bool, closing: bool) -> dt.date 
     return local.date()
 
 
-def effective_window(opens_at, closes_at, call):
-    """(opens, closes) of a vacancy: its own dates, else its call's; None where neither has one.
+class Window(NamedTuple):
+    """When a vacancy opens and closes (None: not stated), and whether each was stated with a time."""
+
+    opens: dt.datetime | None
+    closes: dt.datetime | None
+    opens_has_time: bool = False
+    closes_has_time: bool = False
+
+    @classmethod
+    def stated(cls, row) -> "Window":
+        """The dates stated on `row` (a call or a vacancy) itself."""
+        return cls(row.opens_at, row.closes_at, row.opens_at_has_time, row.closes_at_has_time)
+
+
+def effective_window(own: Window, call) -> Window:
+    """A vacancy's window: each of its own dates, else its call's, with whether that one has a time.
 
     The one statement of this rule in Python, for instances (saved or not, and an admin form's values); the
-    database states it in the window triggers of migration 0007, which every query reads (`window_opens`,
-    `window_closes`, and `with_dates()`)."""
-    return (
-        opens_at or (call.opens_at if call else None),
-        closes_at or (call.closes_at if call else None),
+    database states it in the window triggers (migration 0016), which every query reads (`window_opens`,
+    `window_closes` and their `_has_time`)."""
+    theirs = Window.stated(call) if call is not None else Window(None, None)
+    opening = own if own.opens is not None else theirs
+    closing = own if own.closes is not None else theirs
+    return Window(
+        opening.opens,
+        closing.closes,
+        opening.opens is not None and opening.opens_has_time,
+        closing.closes is not None and closing.closes_has_time,
     )
+
+
+class WindowEdgeField(models.DateTimeField):
+    """A stored window date: the column holds a stand-in for "not stated" (WINDOW_START, WINDOW_END) so
+    that one index range serves "open", and Python reads None for it.
+
+    It deconstructs as the DateTimeField the column is: a changed deconstruction would make SQLite rebuild
+    the table in a migration, dropping the window triggers with it."""
+
+    def __init__(self, *args, stand_in=None, **kwargs):
+        self.stand_in = stand_in
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return None if value == self.stand_in else value
 
 
 def names_a_way_to_apply(apply_url: str, instructions) -> bool:
@@ -335,23 +383,9 @@ class VacancyQuerySet(PublishableQuerySet):
         )
 
     def with_dates(self):
-        """Annotate `opening_at` / `closing_at`: the vacancy's own dates, else its call's, with whether
-        each has a time (`opening_has_time`, `closing_has_time`), and `cancellation_at`: when the vacancy
-        or its call was cancelled."""
+        """Annotate `cancellation_at`: when the vacancy or its call was cancelled (the window's dates are
+        columns: `window_opens`, `window_closes`)."""
         return self.annotate(
-            # The stored window, without its stand-ins for "no date" (the triggers apply the call's dates).
-            opening_at=NullIf("window_opens", Value(WINDOW_START)),
-            closing_at=NullIf("window_closes", Value(WINDOW_END)),
-            opening_has_time=Case(
-                When(opens_at__isnull=False, then="opens_at_has_time"),
-                default="call__opens_at_has_time",
-                output_field=models.BooleanField(),
-            ),
-            closing_has_time=Case(
-                When(closes_at__isnull=False, then="closes_at_has_time"),
-                default="call__closes_at_has_time",
-                output_field=models.BooleanField(),
-            ),
             # A row cancelled other than by the cancel service (no cancelled_at): its last change.
             cancellation_at=Case(
                 When(status=PublicationStatus.CANCELLED, then=Coalesce("cancelled_at", "updated_at")),
@@ -362,8 +396,8 @@ class VacancyQuerySet(PublishableQuerySet):
             ),
         )
 
-    # The rules below read the stored window (window_opens/window_closes), which an index serves; the
-    # coalesced dates of with_dates() would make every query join and scan the whole catalogue.
+    # The rules below read the stored window (window_opens/window_closes), which an index serves: dates
+    # coalesced from the call in the query would make every query join and scan the whole catalogue.
     @staticmethod
     def open_q(now):
         return (
@@ -518,11 +552,14 @@ class Vacancy(Publishable):
     eligibility_group = models.CharField(max_length=16, blank=True, default="", editable=False)
     # Kept up to date by a PostgreSQL trigger (migration 0002); unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
-    # The effective window: own opens_at, else the call's, else WINDOW_START; own closes_at, else the
-    # call's, else WINDOW_END. Set by database triggers on both vendors (migration 0007), so bulk_create,
-    # .update() and a call's new dates keep it current; null only in an unsaved instance.
-    window_opens = models.DateTimeField(null=True, editable=False)
-    window_closes = models.DateTimeField(null=True, editable=False)
+    # The window (see the module's docstring): own opens_at, else the call's, else WINDOW_START (read as
+    # None); own closes_at, else the call's, else WINDOW_END (read as None); each with whether it has a time.
+    # Set by database triggers on both vendors (migration 0016), so bulk_create, .update() and a call's new
+    # dates keep it current; null only in an unsaved instance.
+    window_opens = WindowEdgeField(null=True, editable=False, stand_in=WINDOW_START)
+    window_closes = WindowEdgeField(null=True, editable=False, stand_in=WINDOW_END)
+    window_opens_has_time = models.BooleanField(null=True, editable=False)
+    window_closes_has_time = models.BooleanField(null=True, editable=False)
 
     objects = VacancyQuerySet.as_manager()
 
@@ -620,9 +657,10 @@ class Vacancy(Publishable):
         return self.html("apply_instructions")
 
     @property
-    def window(self):
-        """(opens, closes): its own dates, else its call's (see `effective_window`)."""
-        return effective_window(self.opens_at, self.closes_at, self.call)
+    def window(self) -> Window:
+        """Its own dates, else its call's, computed (see `effective_window`): for an instance whose stored
+        window is not current, as one not saved yet or an admin form's."""
+        return effective_window(Window.stated(self), self.call)
 
     def clean(self):
         require_one(self, "title", "summary")
@@ -632,11 +670,11 @@ class Vacancy(Publishable):
             self.apply_url, [getattr(self, column) for column in columns("apply_instructions")]
         )
 
-    # The dates as candidates read them; these need the annotations of VacancyQuerySet.with_dates().
+    # The window's days as candidates read them, from the stored window (a vacancy read from the database).
     @property
     def opens_on(self):
-        return day_of(self.opening_at, has_time=self.opening_has_time, closing=False)
+        return day_of(self.window_opens, has_time=self.window_opens_has_time, closing=False)
 
     @property
     def closes_on(self):
-        return day_of(self.closing_at, has_time=self.closing_has_time, closing=True)
+        return day_of(self.window_closes, has_time=self.window_closes_has_time, closing=True)

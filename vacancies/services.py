@@ -31,7 +31,7 @@ def vacancy_problems(vacancy: Vacancy) -> list[str]:
     problems = []
     if not (vacancy.description or "").strip():
         problems.append(_("Add a description."))
-    opens, closes = vacancy.window
+    opens, closes = vacancy.window.opens, vacancy.window.closes
     if vacancy.apply_url and not vacancy.apply_url.startswith("https://"):
         problems.append(_("The apply link must start with https://."))
     elif (closes is None or closes > timezone.now()) and not vacancy.names_a_way_to_apply():
@@ -129,8 +129,8 @@ def call_close(*, call: Call) -> Call:
 @transaction.atomic
 def vacancy_close(*, vacancy: Vacancy) -> Vacancy:
     now = timezone.now()
-    vacancy = Vacancy.objects.with_dates().select_related("call").get(pk=vacancy.pk)
-    if vacancy.closing_at is None or vacancy.closing_at > now:
+    vacancy = Vacancy.objects.select_related("call").get(pk=vacancy.pk)
+    if vacancy.window_closes is None or vacancy.window_closes > now:
         vacancy.closes_at, vacancy.closes_at_has_time = now, True
         vacancy.save(update_fields=["closes_at", "closes_at_has_time", "updated_at"])
     return vacancy
@@ -214,9 +214,10 @@ def step_effects(step: str, obj) -> list[str]:
                 _("A cancelled call cannot be published again; duplicate it instead."),
             ]
         return [*effects, _subscribers_note(obj, now)]
-    vacancy = Vacancy.objects.with_dates().select_related("call").get(pk=obj.pk)
+    vacancy = Vacancy.objects.select_related("call").get(pk=obj.pk)
     if step == "close":
-        if vacancy.status == CANCELLED or (vacancy.closing_at is not None and vacancy.closing_at <= now):
+        closes = vacancy.window_closes
+        if vacancy.status == CANCELLED or (closes is not None and closes <= now):
             return [_("The vacancy is closed already: nothing changes.")]
         effects = [_("Applications end now; the vacancy's page stays and says it is closed.")]
     else:

@@ -200,7 +200,7 @@ def vacancy_calendar(request, slug):
     if vacancy.cancellation_at is not None:
         message = _("This vacancy was cancelled: it has no deadline any more.")
         return HttpResponseGone(message, content_type="text/plain; charset=utf-8")
-    if vacancy.closing_at is None:
+    if vacancy.window_closes is None:
         raise Http404("This vacancy has no closing date")
     url = request.build_absolute_uri(vacancy.get_absolute_url())
     response = HttpResponse(closing_calendar(vacancy, url=url), content_type="text/calendar; charset=utf-8")

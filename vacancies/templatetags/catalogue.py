@@ -44,17 +44,17 @@ def _moment(at, day, has_time):
 @register.simple_tag
 def deadline(vacancy):
     """“31 December 2025”, or “31 December 2025, 12:00” when a closing time was stated; "" without one."""
-    if vacancy.closing_at is None:
+    if vacancy.window_closes is None:
         return ""
-    return _moment(vacancy.closing_at, vacancy.closes_on, vacancy.closing_has_time)
+    return _moment(vacancy.window_closes, vacancy.closes_on, vacancy.window_closes_has_time)
 
 
 @register.simple_tag
 def opening_phrase(vacancy):
     """“Opens on 14 March 2026” (with the time only when one was stated)."""
-    if vacancy.opening_at is None:
+    if vacancy.window_opens is None:
         return ""
-    when = _moment(vacancy.opening_at, vacancy.opens_on, vacancy.opening_has_time)
+    when = _moment(vacancy.window_opens, vacancy.opens_on, vacancy.window_opens_has_time)
     return _("Opens on %(when)s") % {"when": when}
 
 
@@ -68,10 +68,10 @@ def closing_phrase(vacancy):
         cancelled = _day(timezone.localdate(vacancy.cancellation_at))
         return _("Cancelled on %(date)s") % {"date": cancelled}
     if vacancy.state == "closed":
-        if vacancy.closing_at is None:
+        if vacancy.window_closes is None:
             return _("Closed")
         return _("Closed on %(date)s") % {"date": _day(vacancy.closes_on)}
-    if vacancy.closing_at is None:
+    if vacancy.window_closes is None:
         return _("Closing date not stated")
     when = deadline(vacancy)
     days = (vacancy.closes_on - timezone.localdate()).days
