@@ -308,6 +308,31 @@ def test_an_hourly_alert_sends_at_once_then_groups_the_rest_of_the_hour(jpo, mai
     assert AlertMatch.objects.filter(alert=alert, report__isnull=True).count() == 0
 
 
+def test_a_report_names_its_vacancies_without_reading_their_long_texts(jpo, mailoutbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    AlertFactory(selection="programme=jpo", subscriber__email=ADDRESS, subscriber__language="en")
+    catalogue.vacancy_publish(
+        vacancy=draft(programme=jpo, title="Water engineer", description="Long. " * 500)
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        sweep()
+
+    [report] = reports_to(mailoutbox)
+    assert "Water engineer" in report.body
+    loads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"vacancies_vacancy"."title_' in q["sql"]
+    ]
+    assert loads, "the report's vacancies were not loaded by a query of their own"
+    assert not any(
+        '"description_nl"' in sql or '"search_vector"' in sql or '"rendered"' in sql for sql in loads
+    )
+
+
 def local(year, month, day, hour, minute=0):
     return dt.datetime(year, month, day, hour, minute, tzinfo=BRUSSELS)
 

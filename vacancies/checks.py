@@ -2,8 +2,9 @@
 
 The stored window (`window_opens` / `window_closes` and their `_has_time`, migrations 0007 and 0016) is kept
 by triggers, not by save(), and on SQLite a table rebuild (most AlterField/RemoveField, or adding a NOT NULL
-column) silently drops them: the catalogue would then show stale open/closed states without any error. `manage.py check --database default`
-(and `migrate`) reports it; `.ci/run` and the tests run it against both vendors.
+column) silently drops them: the catalogue would then show stale open/closed states without any error.
+`manage.py check --database default` (and `migrate`) reports it; `.ci/run` and the tests run it against both
+vendors.
 """
 
 from django.core.checks import Error, Tags, register

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from vacancies.models import Vacancy
+from vacancies.models import MARKDOWN_COLUMNS, Vacancy
 
 from ..models import AlertDelivery, AlertMatch, AlertReport, OutboxMessage
 from .messages import Listing, compose
@@ -160,6 +160,14 @@ def _send_claimed(model, claim, items, build) -> dict:
     return counts
 
 
+# What an e-mail's lines of vacancies leave in the database: the long texts (kilobytes a row in three
+# languages), their rendered HTML and the search vector.
+_UNSHOWN = (
+    *("search_vector", "internal_notes", "rendered", "organisation__other_names"),
+    *sorted(MARKDOWN_COLUMNS),
+)
+
+
 def _open_vacancies(call_ids):
     by_call = {call_id: [] for call_id in call_ids}
     for vacancy in (
@@ -167,6 +175,7 @@ def _open_vacancies(call_ids):
         .with_state()
         .filter(call_id__in=call_ids)
         .select_related("organisation")
+        .defer(*_UNSHOWN)
         .by_closing()
     ):
         by_call[vacancy.call_id].append(vacancy)
@@ -185,6 +194,7 @@ def _report_vacancies(report_ids):
         .with_state()
         .filter(pk__in=report_of)
         .select_related("organisation")
+        .defer(*_UNSHOWN)
         .by_closing()
     )
     for vacancy in vacancies:
