@@ -19,7 +19,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from vacancies.models import MARKDOWN_COLUMNS, Vacancy
+from programmes.translation import columns
+from vacancies.models import Vacancy
 
 from ..models import AlertDelivery, AlertMatch, AlertReport, OutboxMessage
 from .messages import Listing, compose
@@ -77,7 +78,16 @@ def _outbox(ids, claim):
 
 
 def _reports(ids, claim):
-    reports = AlertReport.objects.filter(pk__in=ids, claim=claim).select_related("alert__subscriber")
+    reports = (
+        AlertReport.objects.filter(pk__in=ids, claim=claim)
+        .select_related("alert__subscriber")
+        # What a report's e-mail reads: its alert's search and frequency, and whom to write to (with the key
+        # of their links).
+        .only(
+            *("alert__selection", "alert__frequency"),
+            *("alert__subscriber__email", "alert__subscriber__language", "alert__subscriber__token_key"),
+        )
+    )
     reports = list(reports.order_by("pk"))
     return reports, _report_vacancies([r.pk for r in reports])
 
@@ -160,11 +170,13 @@ def _send_claimed(model, claim, items, build) -> dict:
     return counts
 
 
-# What an e-mail's lines of vacancies leave in the database: the long texts (kilobytes a row in three
-# languages), their rendered HTML and the search vector.
-_UNSHOWN = (
-    *("search_vector", "internal_notes", "rendered", "organisation__other_names"),
-    *sorted(MARKDOWN_COLUMNS),
+# What an e-mail's line for a vacancy shows (title in each language, its organisation, duty station, last day,
+# address) and the key of its rendered line (updated_at): a digest batch names hundreds of vacancies, and
+# loading every column of each (three languages of long texts among them) took a seventh of a digest run's
+# worker (py-spy).
+_LINE_FIELDS = (
+    *("slug", *columns("title"), "organisation", "city", "updated_at"),
+    *("window_closes", "window_closes_has_time"),
 )
 
 
@@ -175,7 +187,7 @@ def _open_vacancies(call_ids):
         .with_state()
         .filter(call_id__in=call_ids)
         .select_related("organisation")
-        .defer(*_UNSHOWN)
+        .only(*_LINE_FIELDS, "call")
         .by_closing()
     ):
         by_call[vacancy.call_id].append(vacancy)
@@ -194,7 +206,7 @@ def _report_vacancies(report_ids):
         .with_state()
         .filter(pk__in=report_of)
         .select_related("organisation")
-        .defer(*_UNSHOWN)
+        .only(*_LINE_FIELDS)
         .by_closing()
     )
     for vacancy in vacancies:

@@ -64,7 +64,15 @@ def _withdraw_path(language):
 
 def manage_url(subscriber):
     """The subscriber's page to see, change and stop their alerts (in the active language)."""
-    return absolute(reverse("alerts:manage", kwargs={"token": tokens.make_token(subscriber, tokens.MANAGE)}))
+    path = _manage_path(translation.get_language())
+    return absolute(path.replace(_TOKEN, tokens.make_token(subscriber, tokens.MANAGE)))
+
+
+@lru_cache(maxsize=8)
+def _manage_path(language):
+    """Reversed once per language, as `_withdraw_path`."""
+    with translation.override(language):
+        return reverse("alerts:manage", kwargs={"token": _TOKEN})
 
 
 def _search(alert):
