@@ -184,7 +184,6 @@ def _open_vacancies(call_ids):
     by_call = {call_id: [] for call_id in call_ids}
     for vacancy in (
         Vacancy.objects.public()
-        .with_state()
         .filter(call_id__in=call_ids)
         .select_related("organisation")
         .only(*_LINE_FIELDS, "call")
@@ -203,7 +202,6 @@ def _report_vacancies(report_ids):
         report_of.setdefault(vacancy_id, []).append(report_id)
     vacancies = (
         Vacancy.objects.public()
-        .with_state()
         .filter(pk__in=report_of)
         .select_related("organisation")
         .only(*_LINE_FIELDS)
