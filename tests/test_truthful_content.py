@@ -114,6 +114,31 @@ def test_structured_data_and_the_api_leave_unknown_facts_out(client):
     assert api["positions"] is None and api["contract_type"] == ""
 
 
+def test_a_duty_station_without_a_country_says_so_everywhere_a_candidate_reads_it(client):
+    vacancy = VacancyFactory(city="", country="", title_en="Mission expert")
+    VacancyFactory(country="BE")
+
+    html = client.get(f"/en/vacancies/{vacancy.slug}/").text
+    listing = client.get("/en/vacancies/").text
+    card = listing.split("Mission expert")[1].split("</article>")[0]
+    api = client.get(f"/api/v1/vacancies/{vacancy.slug}/").json()
+
+    assert re.search(r"<dt>Duty station</dt><dd>Not stated</dd>", html)
+    assert "Belgium" not in card and "Duty station not stated" in card
+    assert "jobLocation" not in json_ld(html)
+    assert api["country"] == ""
+    assert re.findall(r'name="country" value="(\w*)"', listing) == ["BE"]  # no empty choice
+
+
+def test_a_city_without_a_country_is_shown_without_one(client):
+    vacancy = VacancyFactory(city="Bamako", country="")
+
+    html = client.get(f"/en/vacancies/{vacancy.slug}/").text
+
+    assert "<dd>Bamako (country not stated)</dd>" in html
+    assert json_ld(html)["jobLocation"]["address"] == {"@type": "PostalAddress", "addressLocality": "Bamako"}
+
+
 def test_a_known_headcount_and_contract_type_are_shown(client):
     vacancy = VacancyFactory(positions=55, contract_type=Vacancy.ContractType.FIXED_TERM)
 
@@ -214,6 +239,16 @@ def test_only_the_headcounts_a_source_gives_are_stated(seeded):
         "asiel-migratie-terugkeerbegeleiders": 43,
         "nato-staff-officer-operations-crse": 1,
     }
+
+
+def test_the_civil_crisis_missions_claim_no_country_their_source_does_not_name(seeded, client):
+    """The source seconds experts to missions abroad "in vaak complexe gebieden": not to Belgium."""
+    missions = Vacancy.objects.filter(programme__slug="civil-crisis-expert")
+
+    assert missions.exists()
+    assert set(missions.values_list("country", "city")) == {("", "")}
+    page = client.get(f"/nl/vacancies/{missions.first().slug}/").text
+    assert re.search(r"<dt>Standplaats</dt><dd>Niet vermeld</dd>", page)
 
 
 def test_no_source_states_a_contract_type_for_the_asylum_waves_or_defence(seeded):

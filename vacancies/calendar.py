@@ -62,7 +62,8 @@ def closing_calendar(vacancy, *, url: str) -> bytes:
             ]
         ),
     )
-    event.add("location", ", ".join(filter(None, [vacancy.city, str(vacancy.country.name)])))
+    if location := ", ".join(filter(None, [vacancy.city, str(vacancy.country.name)])):
+        event.add("location", location)  # none where the source states no place
     event.add("url", url)
     event.add("transp", "TRANSPARENT")  # a deadline does not make the candidate busy
 

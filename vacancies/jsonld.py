@@ -64,9 +64,11 @@ def job_posting(vacancy, request) -> str:
             "address": {
                 "@type": "PostalAddress",
                 **({"addressLocality": vacancy.city} if vacancy.city else {}),
-                "addressCountry": vacancy.country.code,
+                **({"addressCountry": vacancy.country.code} if vacancy.country else {}),
             },
-        },
+        }
+        if vacancy.city or vacancy.country
+        else None,
         "totalJobOpenings": vacancy.positions,
         # Candidates apply on the organisation's site (or as its instructions say), not on this page.
         "directApply": False,

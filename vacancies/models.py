@@ -481,7 +481,8 @@ class Vacancy(Publishable):
     call = models.ForeignKey(Call, on_delete=models.PROTECT, null=True, blank=True, related_name="vacancies")
     unit = models.CharField(_("division or service"), max_length=200, blank=True)
     city = models.CharField(_("duty station"), max_length=100, blank=True, help_text=_("Empty: not stated."))
-    country = CountryField(_("country"))
+    # Blank where the source does not name one: a secondment to "missions abroad" is not in Belgium.
+    country = CountryField(_("country"), blank=True, help_text=_("Empty: not stated."))
     grade = models.CharField(_("grade"), max_length=30, blank=True)
     positions = models.PositiveIntegerField(
         _("positions"), null=True, blank=True, help_text=_("Empty: the source does not state how many.")

@@ -133,7 +133,7 @@ def _document():
         "title": {"type": "string"},
         "programme": {"type": "string", "description": "The programme's slug."},
         "organisation": {"type": "string", "description": "The organisation's slug."},
-        "country": {"type": "string", "description": "ISO 3166 alpha-2."},
+        "country": {"type": "string", "description": "ISO 3166 alpha-2. Empty: not stated."},
         "city": {"type": "string", "description": "Empty: not stated."},
         "is_example": {"type": "boolean", "description": "Made-up demo data, not a real vacancy."},
         "opens_at": _nullable(DATETIME),
