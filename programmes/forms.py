@@ -51,6 +51,11 @@ class DateInput(forms.DateInput):
 
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        # ISO in every language: Django would write a saved date as the page's locale does (31-12-1990 in
+        # Dutch), which the browser drops, and the next submission would lose the date of birth.
+        super().__init__(attrs, format="%Y-%m-%d")
+
     def format_value(self, value):
         value = super().format_value(value)
         return value if isinstance(value, str) and ISO_DATE.fullmatch(value) else None

@@ -363,3 +363,22 @@ def test_only_the_nationality_is_required_of_a_profile(client, seeded):
 
     assert "This field is required" not in html
     assert "eligible" in verdicts(html) or "unknown" in verdicts(html)
+
+
+@pytest.mark.parametrize("language", ["nl", "fr", "en"])
+def test_the_saved_date_of_birth_comes_back_in_the_form_and_survives_a_resubmission(client, seeded, language):
+    page = f"/{language}/eligibility/"
+    answers = belgian_answers(birth_date="1999-01-01", experience_years="3.5")
+    assert client.post(page, answers).status_code == 303
+
+    html = client.get(page).content.decode()
+    # An <input type="date"> takes only yyyy-mm-dd: "01-01-1999" or "01/01/1999" would show an empty box.
+    shown = re.search(r'<input type="date" name="birth_date" value="([^"]*)"', html)
+    assert shown and shown[1] == "1999-01-01", html
+    experience = re.search(r'name="experience_years" value="([^"]*)"', html)
+    assert experience and experience[1] == "3.5"
+
+    # Changing one answer sends back what the form shows: the date of birth is kept.
+    assert client.post(page, answers | {"birth_date": shown[1], "education": "bachelor"}).status_code == 303
+    kept = eligibility_profile.decode(client.cookies[eligibility_profile.COOKIE_NAME].value)
+    assert (kept.birth_date, kept.education) == (dt.date(1999, 1, 1), "bachelor")
