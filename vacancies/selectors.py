@@ -7,10 +7,10 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.validators import slug_re
-from django.db.models import Case, Count, Prefetch, Q, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Prefetch, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_countries import countries
 
@@ -605,7 +605,11 @@ class EligibleCatalogue:
         return self.counts[self.choice] if self.choice else filterset_count
 
     def verdict_of(self, vacancy) -> ProfileVerdict | None:
-        return self.verdicts.get(vacancy_group_key(vacancy))
+        verdict = self.verdicts.get(vacancy_group_key(vacancy))
+        if verdict and getattr(vacancy, "state", None) == Vacancy.State.CLOSED:
+            # Conditions met or not, no one may apply any more (counted and filtered as "not" too).
+            return ProfileVerdict(False, str(CLOSED_REASON), verdict.results)
+        return verdict
 
     def mark(self, vacancies):
         for vacancy in vacancies:
@@ -625,15 +629,29 @@ class EligibleCatalogue:
         ]
 
 
+CLOSED_REASON = gettext_lazy("This vacancy is closed: you can no longer apply for it.")
+
+
+def _closed_now() -> Q:
+    """Whether a vacancy is closed now, as `with_state()` says: cancelled, closed by date or by its call."""
+    return Q(status=PublicationStatus.CANCELLED) | VacancyQuerySet.closed_q(timezone.now())
+
+
 def group_counts(filterset: VacancyFilter) -> list:
-    """[(group key, number of vacancies)] of the filtered list: nothing about a candidate, so cached per
-    selection and language until the catalogue changes, like the facets (one query on a miss)."""
+    """[(group key, closed, number of vacancies)] of the filtered list: nothing about a candidate, so cached
+    per selection and language until the catalogue changes or a vacancy opens or closes, like the facets (one
+    query on a miss)."""
     if not filterset.is_valid():
         return []
 
     def count():
-        rows = filterset.qs.order_by().values_list(*GROUP_FIELDS).annotate(n=Count("pk"))
-        return [(_group_key(values), n) for *values, n in rows]
+        rows = (
+            filterset.qs.order_by()
+            .annotate(is_closed=ExpressionWrapper(_closed_now(), output_field=BooleanField()))
+            .values_list(*GROUP_FIELDS, "is_closed")
+            .annotate(n=Count("pk"))
+        )
+        return [(_group_key(values), is_closed, n) for *values, is_closed, n in rows]
 
     return caching.cached("eligibility-counts", _selection(filterset), count)
 
@@ -650,14 +668,18 @@ def eligible_catalogue(filterset: VacancyFilter, profile, choice="") -> Eligible
             computed[group.verdict_key] = _profile_verdict(group, profile)
         verdicts[group.key] = computed[group.verdict_key]
     counts = dict.fromkeys(ELIGIBILITY_CHOICES, 0)
-    for key, n in group_counts(filterset):
+    for key, is_closed, n in group_counts(filterset):
         found = verdicts.get(key)
-        counts[found.choice if found else "unknown"] += n
+        counts["not" if is_closed else found.choice if found else "unknown"] += n
     queryset = filterset.qs
     if choice in ELIGIBILITY_CHOICES:
         chosen = [group for group in groups if verdicts[group.key].choice == choice]
         others = [group for group in groups if verdicts[group.key].choice != choice]
-        queryset = queryset.filter(_groups_q(chosen, others))
+        # A closed vacancy is not one the candidate may apply for, whatever its conditions.
+        closed = _closed_now()
+        queryset = queryset.filter(
+            (_groups_q(chosen, others) | closed) if choice == "not" else (_groups_q(chosen, others) & ~closed)
+        )
     else:
         choice = ""
     # The other facets count the selection whatever the verdict: the cached counts, which hold nothing about
