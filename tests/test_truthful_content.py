@@ -4,8 +4,10 @@ The demo data is checked against the rule: every open vacancy can be applied for
 items say so, and the remarks editors write for each other stay in the admin.
 """
 
+import datetime as dt
 import json
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -137,6 +139,16 @@ def test_a_city_without_a_country_is_shown_without_one(client):
 
     assert "<dd>Bamako (country not stated)</dd>" in html
     assert json_ld(html)["jobLocation"]["address"] == {"@type": "PostalAddress", "addressLocality": "Bamako"}
+
+
+def test_the_day_a_post_was_published_is_its_day_in_brussels_not_in_utc(client):
+    # Published at midnight in Brussels: 23:00 the day before in UTC.
+    published = dt.datetime(2025, 11, 16, tzinfo=ZoneInfo("Europe/Brussels"))
+    vacancy = VacancyFactory(published_at=published)
+
+    posting = json_ld(client.get(f"/en/vacancies/{vacancy.slug}/").text)
+
+    assert posting["datePosted"] == "2025-11-16"
 
 
 def test_a_known_headcount_and_contract_type_are_shown(client):

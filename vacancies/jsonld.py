@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+# What a contract type says, no more: no source states full-time work, so FULL_TIME is never claimed.
 EMPLOYMENT_TYPES = {
-    "fixed-term": ["FULL_TIME", "TEMPORARY"],
-    "permanent": ["FULL_TIME"],
-    "secondment": ["FULL_TIME", "TEMPORARY"],
+    "fixed-term": ["TEMPORARY"],
+    "secondment": ["TEMPORARY"],
     "reserve": ["PART_TIME"],
 }
 
@@ -50,7 +50,11 @@ def job_posting(vacancy, request) -> str:
                 ],
             )
         ),
-        "datePosted": vacancy.published_at.date().isoformat() if vacancy.published_at else None,
+        # The day in Brussels, as pages show it: a post published on 16 November at 00:00 was not posted on
+        # the 15th, which its UTC date says.
+        "datePosted": (
+            timezone.localtime(vacancy.published_at).date().isoformat() if vacancy.published_at else None
+        ),
         "validThrough": valid_through(vacancy),
         # Unknown facts are left out, not guessed: no contract type, headcount or place the source omits.
         "employmentType": EMPLOYMENT_TYPES.get(vacancy.contract_type),
