@@ -4,6 +4,7 @@ and the JobPosting fields Google asks for."""
 import json
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 from urllib.robotparser import RobotFileParser
 
 import pytest
@@ -46,6 +47,42 @@ def test_a_date_or_number_that_is_not_one_is_not_echoed_into_its_input(client, p
     inputs = re.findall(r"<input[^>]*type=\"(?:number|date)\"[^>]*>", page)
     assert inputs and not [i for i in inputs if "value=" in i]
     assert "Enter a number." in page
+
+
+class IdsAndReferences(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids, self.described_by = [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id"):
+            self.ids.append(attrs["id"])
+        self.described_by += (attrs.get("aria-describedby") or "").split()
+
+
+@pytest.mark.parametrize(
+    ("path", "data"),
+    [
+        ("/en/alerts/", {"email": "not an address", "programmes": "jpo", "language": "en"}),
+        ("/en/alerts/", {"email": "", "language": "en", "consent": "on"}),  # and no programme
+        ("/en/alerts/withdraw/", {"email": "not an address"}),
+        ("/en/alerts/manage/", {"email": "not an address"}),
+        ("/en/eligibility/", {"nationality": "", "birth_date": "2999-01-01", "experience_years": "99"}),
+        ("/en/programmes/jpo/eligibility/", {"nationality": "BE", "birth_date": "1800-01-01"}),
+    ],
+)
+def test_each_field_error_is_shown_beside_its_field_under_the_id_it_is_described_by(client, path, data):
+    """A screen reader reads an invalid field's error from `aria-describedby`: the id must be on the page."""
+    call_command("seed_demo", verbosity=0)
+    response = client.post(path, data)
+    assert response.status_code == 400
+    page = IdsAndReferences()
+    page.feed(response.text)
+
+    assert page.described_by
+    assert [ref for ref in page.described_by if ref not in page.ids] == []
+    assert sorted(set(page.ids)) == sorted(page.ids)  # each id once
 
 
 def test_every_sitemap_entry_has_a_last_modified_date(client):
