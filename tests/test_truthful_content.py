@@ -263,6 +263,26 @@ def test_the_civil_crisis_missions_claim_no_country_their_source_does_not_name(s
     assert re.search(r"<dt>Standplaats</dt><dd>Niet vermeld</dd>", page)
 
 
+def test_the_jpo_posts_state_the_degree_and_languages_their_source_asks(seeded, client):
+    """jpo-programme.nl.txt: a master's for Belgians (line 65); very good English and French, essential for
+    every post (line 77). A partner-country post's publication states its own conditions."""
+    jpo = Vacancy.objects.filter(programme__slug="jpo")
+
+    assert {frozenset(v.working_languages) for v in jpo} == {frozenset({"en", "fr"})}
+    education = dict(jpo.values_list("reserved_for", "required_education").distinct())
+    assert education == {"belgian": "master", "partner-country": ""}
+    masters = client.get("/en/vacancies/", {"programme": "jpo", "education": "master"}).text
+    french = client.get("/en/vacancies/", {"programme": "jpo", "language": "fr"}).text
+    assert "UNDP" in masters and "UNDP" in french
+
+
+def test_no_city_is_shown_that_its_source_does_not_name(seeded):
+    """The JPO testimonies name countries (UNFPA in Benin, UN Women in Morocco, UNDP in Senegal), no city."""
+    posts = Vacancy.objects.filter(slug__in=["jpo-unfpa-benin", "jpo-un-women-marokko", "jpo-undp-senegal"])
+
+    assert set(posts.values_list("city", flat=True)) == {""}
+
+
 def test_no_source_states_a_contract_type_for_the_asylum_waves_or_defence(seeded):
     unstated = Vacancy.objects.filter(programme__slug__in=["asylum-migration", "defence-reserve"])
 
