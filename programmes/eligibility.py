@@ -114,6 +114,9 @@ class Result:
 # --- parameters ---------------------------------------------------------------------------------
 
 
+NOT_STATED = "not-stated"
+
+
 def validate_parameters(kind, parameters, *, known_groups=None):
     """Raise ValidationError unless `parameters` fit `kind`. `known_groups`: slugs of country groups."""
     if not isinstance(parameters, dict):
@@ -129,7 +132,10 @@ def validate_parameters(kind, parameters, *, known_groups=None):
         Kind.INFORMATIONAL: set(),
         Kind.PER_POST: set(),
     }[kind]
-    if set(parameters) != expected:
+    # A nationality rule may say that the source is silent on everyone else ("NATO welcomes applications of
+    # nationals from all member Nations" bars no one): others are then "depends", not "not met".
+    optional = {"others"} if kind == Kind.NATIONALITY else set()
+    if not expected <= set(parameters) <= expected | optional:
         raise ValidationError(
             _("A “%(kind)s” rule takes exactly these parameters: %(keys)s.")
             % {"kind": kind, "keys": ", ".join(sorted(expected)) or _("none")}
@@ -140,6 +146,8 @@ def validate_parameters(kind, parameters, *, known_groups=None):
             raise ValidationError(_("Give the country groups as a list of slugs."))
         if known_groups is not None and (unknown := [g for g in groups if g not in known_groups]):
             raise ValidationError(_("Unknown country group “%(group)s”.") % {"group": unknown[0]})
+        if parameters.get("others", NOT_STATED) != NOT_STATED:
+            raise ValidationError(_("“others” can only be “%(value)s”.") % {"value": NOT_STATED})
     elif kind == Kind.MAX_AGE:
         years = parameters["years"]
         if not isinstance(years, int) or isinstance(years, bool) or not 0 < years <= MAX_AGE_LIMIT:
@@ -395,6 +403,9 @@ def _check_one(rule: Rule, candidate: Candidate, call_year: int) -> Result:
     if rule.kind == Kind.NATIONALITY:
         name = countries.name(candidate.nationality) or candidate.nationality
         passed = candidate.nationality in rule.countries
+        if not passed and params.get("others") == NOT_STATED:
+            silent = _("The source does not say whether nationals of %(country)s may apply.")
+            return Result(rule.code, Outcome.DEPENDS, silent % {"country": name}, rule.explanation)
         message = (
             _("Nationals of %(country)s can apply.")
             if passed

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from programmes.eligibility import (
     Candidate,
+    Outcome,
     Rule,
     age_on_31_december,
     check,
@@ -226,6 +227,23 @@ def test_a_refused_nationality_is_named_in_the_message():
     [result] = check([BELGIUM], candidate(nationality="CH"), 2026)
 
     assert result.message == "This is not open to nationals of Switzerland."
+
+
+def test_a_nationality_the_source_is_silent_on_is_neither_met_nor_refused():
+    """NATO "welcomes applications of nationals from all member Nations": that bars no one else."""
+    welcome = Rule(
+        "nationality", Kind.NATIONALITY, {"groups": ["nato-members"], "others": "not-stated"}, countries=NATO
+    )
+
+    [member] = check([welcome], candidate(nationality="BE"), 2026)
+    [other] = check([welcome], candidate(nationality="CH"), 2026)
+
+    assert member.outcome == Outcome.MET
+    assert other.outcome == Outcome.DEPENDS
+    assert other.message == "The source does not say whether nationals of Switzerland may apply."
+    validate_parameters(Kind.NATIONALITY, welcome.parameters)
+    with pytest.raises(ValidationError):
+        validate_parameters(Kind.NATIONALITY, {"groups": ["nato-members"], "others": "welcome"})
 
 
 def test_informational_rules_are_left_to_the_employer():

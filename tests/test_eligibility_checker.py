@@ -105,7 +105,8 @@ VERDICTS = [
     ),
     pytest.param(nato_candidate(), "eligible", id="nato-member-national-v-ii"),
     pytest.param(nato_candidate(languages={"en": 2, "fr": 5}), "eligible", id="nato-ii-v-either-order"),
-    pytest.param(nato_candidate(nationality="CH"), "not-eligible", id="nato-non-member"),
+    # NATO's source welcomes nationals of member nations and is silent on others.
+    pytest.param(nato_candidate(nationality="CH"), "unknown", id="nato-non-member"),
     pytest.param(nato_candidate(languages={"en": 5, "fr": 1}), "not-eligible", id="nato-weak-french"),
     pytest.param(nato_candidate(languages={"en": 5, "fr": 0}), "not-eligible", id="nato-no-french"),
     pytest.param(nato_candidate(education="secondary"), "not-eligible", id="nato-without-degree"),

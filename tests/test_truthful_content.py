@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from programmes.models import ContractTerms, Programme, SelectionStep
 from tests.factories import CallFactory, ProgrammeFactory, VacancyFactory
@@ -236,6 +237,29 @@ def test_no_date_is_shown_that_its_source_does_not_state(seeded, client):
     assert "Closed on 31 December 2025" in nato
     assert "Closing date not stated" in defence and "Rolling" not in defence
     assert "Opens on" not in defence
+
+
+def test_the_second_asylum_wave_opens_on_the_day_its_source_gives(seeded, client):
+    """asylum-migration-recruitment.nl.txt: "Vanaf 16 juli komt er een nieuwe golf" (no year, no end)."""
+    today = timezone.localdate()
+    july = dt.date(today.year, 7, 16)
+    july = july if july >= today else july.replace(year=today.year + 1)
+
+    page = client.get("/en/vacancies/asiel-migratie-maatschappelijk-assistenten/").text
+
+    assert f"Opens on 16 July {july.year}" in page
+    assert "Closing date not stated" in page
+
+
+def test_natos_conversion_to_an_indefinite_contract_is_offered_only_to_staff_not_seconded(seeded, client):
+    """nato-staff-officer.en.txt: conversion belongs to the contract "(if non-seconded)"; seconded staff get
+    a renewable definite duration contract, at most six years."""
+    vacancy = client.get("/en/vacancies/nato-staff-officer-operations-crse/").text
+    programme = client.get("/en/programmes/nato-staff/").text
+
+    assert "same terms" not in vacancy and "not seconded" in vacancy
+    assert "the same three-year" not in programme
+    assert "For staff not seconded" in programme
 
 
 def test_only_the_headcounts_a_source_gives_are_stated(seeded):

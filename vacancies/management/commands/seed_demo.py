@@ -2,7 +2,8 @@
 
 Loads `fixtures/programmes.json` and `fixtures/organisations.json`, then upserts by slug the calls and
 vacancies of `fixtures/demo.json`, whose dates are days from today (`opens_in_days`, `closes_in_days`; null
-`closes_in_days` is a rolling call, a vacancy without dates takes its call's). They are dates only, as the
+`closes_in_days` is a rolling call, a vacancy without dates takes its call's), or a day the source states
+without its year (`opens_on_day`: its next occurrence). They are dates only, as the
 sources give them: open from the start of the opening day to the end of the closing day, Europe/Brussels.
 `{year}` in a title, reference or description is the call's year, else this year.
 
@@ -91,6 +92,15 @@ class DemoSeeder:
     def closing(self, days):
         return None if days is None else end_of_day(self.today + dt.timedelta(days=days))
 
+    def opening_of(self, item):
+        """A day the source states without a year (`opens_on_day`, "07-16": its next occurrence from today),
+        else days from today (`opens_in_days`)."""
+        if item.get("opens_on_day"):
+            month, day = map(int, item["opens_on_day"].split("-"))
+            date = self.today.replace(month=month, day=day)
+            return start_of_day(date if date >= self.today else date.replace(year=date.year + 1))
+        return self.opening(item["opens_in_days"])
+
     def closing_of(self, item):
         """A date the source states (`closes_on`), else days from today (`closes_in_days`), else none."""
         if item.get("closes_on"):
@@ -105,8 +115,8 @@ class DemoSeeder:
 
     def call_upsert(self, item):
         programme = Programme.objects.get(slug=item["programme"])
-        year = self.today.year + item.get("year_offset", 0)
-        opens_at = self.opening(item["opens_in_days"])
+        opens_at = self.opening_of(item)
+        year = opens_at.year if item.get("opens_on_day") else self.today.year + item.get("year_offset", 0)
         status = item.get("status", PublicationStatus.PUBLISHED)
         call, created = Call.objects.update_or_create(
             slug=item["slug"],

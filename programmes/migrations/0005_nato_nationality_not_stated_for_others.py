@@ -1,0 +1,30 @@
+"""NATO's source welcomes nationals of all member nations and bars no one: the nationality rule that reads it
+answers "depends" for other nationals instead of "not met". Only a rule still as the fixtures first gave it
+is changed; a rule staff have edited is left as they made it."""
+
+from django.db import migrations
+
+BEFORE = {"groups": ["nato-members"]}
+AFTER = {"groups": ["nato-members"], "others": "not-stated"}
+
+
+def forward(apps, schema_editor):
+    rules = apps.get_model("programmes", "EligibilityRule").objects
+    for rule in rules.filter(programme__slug="nato-staff", kind="nationality"):
+        if rule.parameters == BEFORE:
+            rule.parameters = AFTER
+            rule.save(update_fields=["parameters"])
+
+
+def backward(apps, schema_editor):
+    rules = apps.get_model("programmes", "EligibilityRule").objects
+    for rule in rules.filter(programme__slug="nato-staff", kind="nationality"):
+        if rule.parameters == AFTER:
+            rule.parameters = BEFORE
+            rule.save(update_fields=["parameters"])
+
+
+class Migration(migrations.Migration):
+    dependencies = [("programmes", "0004_content_sources_and_controller")]
+
+    operations = [migrations.RunPython(forward, backward)]
