@@ -549,6 +549,7 @@ class ProfileVerdict:
     verdict: bool | None
     reason: str
     results: list  # eligibility.Result
+    missing: bool = False  # undecided because the profile leaves a question open, not because of the rules
 
     @property
     def name(self):
@@ -572,7 +573,7 @@ def _profile_verdict(group: CatalogueGroup, profile) -> ProfileVerdict:
         labels = question_labels()
         questions = ", ".join(str(labels[name]) for name in missing)
         return ProfileVerdict(
-            None, _("Your answers do not say: %(questions)s.") % {"questions": questions}, []
+            None, _("Your answers do not say: %(questions)s.") % {"questions": questions}, [], missing=True
         )
     candidate = profile.candidate(eligibility.languages_scale(rules))
     results = eligibility.check(rules, candidate, group.call_year)
@@ -580,10 +581,11 @@ def _profile_verdict(group: CatalogueGroup, profile) -> ProfileVerdict:
     if verdict is False:
         reason = next(r.message for r in results if r.outcome == eligibility.Outcome.NOT_MET)
     elif verdict is None:
-        reason = (
-            _("This depends on the post: each post's publication states its conditions.")
-            if _depends_on_the_post(results)
-            else _("Nothing that applies to you can be checked online.")
+        # What is left open, as the checker words it: the post's own conditions, or a nationality the source
+        # is silent on.
+        reason = next(
+            (r.message for r in results if r.outcome == eligibility.Outcome.DEPENDS),
+            _("Nothing that applies to you can be checked online."),
         )
     else:
         reason = ""

@@ -1,4 +1,5 @@
-"""A closed vacancy is not one a candidate "may apply" for, on the list with a profile or in the API."""
+"""What a card says to a candidate with a profile: a closed vacancy is not one they "may apply" for (on the
+list or in the API), and an undecided one says what is left open."""
 
 import json
 import re
@@ -6,6 +7,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from programmes.models import Programme
+from tests.factories import VacancyFactory
 from tests.test_eligibility_profile import belgian_answers, keep_profile, verdicts
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,23 @@ def test_the_api_gives_a_closed_post_the_verdict_not_and_says_why(client, seeded
         "This vacancy is closed: you can no longer apply for it."
     }
     assert {f["value"]: f["count"] for f in data["facets"]["eligibility"]}["may"] == 0
+
+
+def test_a_question_left_open_is_named_on_the_card_not_called_undecidable(client, seeded):
+    answers = {k: v for k, v in belgian_answers().items() if k != "education"}
+    response = client.post("/en/eligibility/", answers)
+    assert response.status_code == 303
+
+    jpo = client.get(LIST, {"programme": "jpo"}).content.decode()
+
+    assert "Cannot tell – Your answers do not say: Highest degree." in jpo
+
+
+def test_a_nationality_natos_source_is_silent_on_is_named_on_the_card(client, seeded):
+    VacancyFactory(programme=Programme.objects.get(slug="nato-staff"), title_en="Open NATO post")
+    keep_profile(client, nationality="CH")
+
+    nato = client.get(LIST, {"programme": "nato-staff"}).content.decode()
+
+    assert "The source does not say whether nationals of Switzerland may apply." in nato
+    assert "not open to nationals of Switzerland" not in nato
