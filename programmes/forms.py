@@ -94,6 +94,15 @@ def _check_experience_fits_age(form, data):
         )
 
 
+def body_name(name: str) -> str:
+    """A form field's name as the API's JSON body spells it: `language_en` is `languages.en`, the `en` key of
+    `languages` (and `very_good_en` is `very_good.en`)."""
+    for prefix, key in (("language_", "languages"), ("very_good_", "very_good")):
+        if name.startswith(prefix):
+            return f"{key}.{name.removeprefix(prefix)}"
+    return name
+
+
 def question_labels() -> dict:
     """{question's field name: its label}, language levels included."""
     labels = {name: field.label for name, field in _all_fields().items()}
@@ -229,9 +238,11 @@ class EligibilityForm(forms.Form):
             if name not in asked:
                 continue
             if scale == Scale.VERY_GOOD and not isinstance(value, bool):
-                errors[name] = [str(_("Give true or false: a very good knowledge of this language or not."))]
+                errors[body_name(name)] = [
+                    str(_("Give true or false: a very good knowledge of this language or not."))
+                ]
             elif scale == Scale.NATO and (isinstance(value, bool) or value not in NATO_ANSWERS):
-                errors[name] = [str(_("Give a NATO level from 1 to 6, or 0 for none."))]
+                errors[body_name(name)] = [str(_("Give a NATO level from 1 to 6, or 0 for none."))]
             elif scale == Scale.VERY_GOOD:
                 if value:
                     data[name] = "on"
@@ -347,8 +358,8 @@ class ProfileForm(forms.Form):
                 if isinstance(value, bool):
                     if value:
                         data[f"very_good_{code}"] = "on"
-                elif key == "languages" and isinstance(value, int):
-                    data[f"language_{code}"] = value
+                elif key == "languages" and isinstance(value, int) and value in NATO_ANSWERS:
+                    data[f"language_{code}"] = value  # checked here: with no open NATO post no field would
                 else:
                     errors[f"{key}.{code}"] = [
                         str(_("Give a NATO level from 1 to 6, or true or false for a very good knowledge."))

@@ -230,10 +230,10 @@ def test_a_programme_without_checkable_conditions_shows_what_the_source_says_and
         (jpo_candidate(education="kindergarten"), "education"),
         (jpo_candidate(experience_years=-1), "experience_years"),
         (jpo_candidate(experience_years="many"), "experience_years"),
-        (jpo_candidate(languages={"en": 5}), "language_en"),  # JPO asks yes or no, not a NATO level
-        (nato_candidate(languages={"en": 7}), "language_en"),
-        (nato_candidate(languages={"fr": True}), "language_fr"),
-        (nato_candidate(languages={"en": 5}), "language_fr"),  # left out: asked for, not read as none
+        (jpo_candidate(languages={"en": 5}), "languages.en"),  # JPO asks yes or no, not a NATO level
+        (nato_candidate(languages={"en": 7}), "languages.en"),
+        (nato_candidate(languages={"fr": True}), "languages.fr"),
+        (nato_candidate(languages={"en": 5}), "languages.fr"),  # left out: asked for, not read as none
         (jpo_candidate(languages={"de": True}), "languages"),
         (jpo_candidate(languages=[5, 2]), "languages"),
         (jpo_candidate(programme="astronaut"), "programme"),
@@ -248,6 +248,24 @@ def test_bad_input_gets_field_errors_and_a_400(client, seeded, payload, field):
 
     assert response.status_code == 400
     assert field in response.json()["errors"]
+
+
+def test_the_questions_and_errors_use_the_bodys_names_and_a_key_it_has_not_is_named(client, seeded):
+    answer = post_json(client, nato_candidate()).json()
+    misspelt = {k: v for k, v in nato_candidate().items() if k != "languages"} | {"language_en": 5}
+    refused = post_json(client, misspelt)
+
+    assert answer["questions"][-2:] == ["languages.en", "languages.fr"]  # {"languages": {"en": 5}}
+    assert refused.status_code == 400
+    assert sorted(refused.json()["errors"]) == ["language_en", "languages.en", "languages.fr"]
+
+
+def test_a_refused_value_is_named_as_refused_not_as_missing(client, seeded):
+    level = post_json(client, nato_candidate(languages={"en": 7, "fr": 2}))
+    date = post_json(client, jpo_candidate(birth_date="31/12/1990"))
+
+    assert level.json()["errors"] == {"languages.en": ["Give a NATO level from 1 to 6, or 0 for none."]}
+    assert date.json()["errors"] == {"birth_date": ["Give the date as YYYY-MM-DD."]}
 
 
 @pytest.mark.parametrize("body", ["{not json", "[1, 2]", "null", b"\xff\xfe"])

@@ -165,7 +165,7 @@ def test_list_verdicts_equal_the_checkers_for_every_demo_vacancy(client, seeded)
         listed = selectors.vacancy_verdict(vacancy=vacancy, profile=candidate)
         if checked.status_code == 400:  # a question the profile left open: the API asks for it
             assert listed.name == "unknown"
-            assert set(checked.json()["errors"]) <= {"language_en", "language_fr"}
+            assert set(checked.json()["errors"]) <= {"languages.en", "languages.fr"}
             continue
         assert listed.name == checked.json()["verdict"], vacancy.slug
     page = client.get(LIST, {"status": "all"}).content.decode()
@@ -234,6 +234,23 @@ def test_the_api_names_each_bad_value_and_answers_400(client, seeded):
     assert {"nationality", "eligibility", "filters.colour", "page"} <= set(errors)
     for body in (b"[]", b"{", b"\xff"):
         assert client.post(ELIGIBLE_API, body, content_type="application/json").status_code == 400
+
+
+def test_the_api_names_its_questions_as_the_body_does_and_names_a_key_it_does_not_take(client, seeded):
+    answer = post_eligible(client, api_candidate()).json()
+    # A form's name, a key of /api/v1/eligibility/ and a level off NATO's scale: each used to be ignored.
+    refused = post_eligible(client, api_candidate(language_en=5, programme="jpo", languages={"en": 9}))
+
+    assert answer["questions"] == [
+        "nationality",
+        "birth_date",
+        "education",
+        "experience_years",
+        "very_good.en",
+        "very_good.fr",
+    ]  # no NATO levels: the demo's only NATO post is closed
+    assert refused.status_code == 400
+    assert sorted(refused.json()["errors"]) == ["language_en", "languages.en", "programme"]
 
 
 def test_the_api_refuses_a_get(client):

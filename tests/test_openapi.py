@@ -101,6 +101,40 @@ def test_every_answer_of_the_api_validates_against_the_document(client, seeded, 
     assert checked > 20
 
 
+def test_the_questions_name_fields_of_the_documented_body(client, seeded, spec):
+    """`questions` tells a client what to send: each name is a property of the request body (`languages.en`
+    the `en` of `languages`), so that `language_en`, which the body does not take, is never one."""
+    schemas = spec["components"]["schemas"]
+    nato = {"programme": "nato-staff", "nationality": "BE", "education": "bachelor", "experience_years": 2}
+    jpo = {"programme": "jpo", "nationality": "CD", "languages": {"en": True}}
+    asked = [
+        ("/api/v1/eligibility/", "Candidate", nato | {"languages": {"en": 5, "fr": 2}}),
+        ("/api/v1/eligibility/", "Candidate", jpo),
+        ("/api/v1/vacancies/eligible/", "EligibleQuery", {"nationality": "BE"}),
+    ]
+    undocumented = []
+    for path, schema, payload in asked:
+        answer = client.post(path, json.dumps(payload), content_type="application/json")
+        questions = answer.json()["questions"]
+        assert questions
+        for question in questions:
+            node = schemas[schema]
+            for key in question.split("."):
+                node = node.get("properties", {}).get(key, {})
+            if not node:
+                undocumented.append((path, question))
+    assert undocumented == []
+
+
+def test_the_api_takes_the_keys_the_document_gives_its_bodies_and_no_other(spec):
+    from vacancies import api
+
+    schemas = spec["components"]["schemas"]
+    for schema, taken in (("Candidate", api.CHECK_FIELDS), ("EligibleQuery", api.ELIGIBLE_FIELDS)):
+        assert sorted(schemas[schema]["properties"]) == sorted(taken)
+        assert schemas[schema]["additionalProperties"] is False
+
+
 def test_any_other_api_address_answers_a_json_404(client):
     response = client.get("/api/v1/nothing-here")
 

@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from programmes.eligibility import rules_for, verdict_name
-from programmes.forms import EligibilityForm, ProfileForm
+from programmes.forms import EligibilityForm, ProfileForm, body_name
 from programmes.models import Programme
 
 from . import openapi, selectors
@@ -181,6 +181,23 @@ def _json_object(request):
     return payload, None
 
 
+# The bodies' fields, as the OpenAPI document's Candidate and EligibleQuery list them. Any other key is
+# refused: a misspelt one (`language_en` for `languages.en`) would otherwise be silently left unread.
+CANDIDATE_FIELDS = ("birth_date", "nationality", "education", "experience_years", "languages")
+CHECK_FIELDS = ("programme", "vacancy", "call_year", *CANDIDATE_FIELDS)
+ELIGIBLE_FIELDS = (*CANDIDATE_FIELDS, "very_good", "filters", "eligibility", "page")
+
+
+def _unknown_fields(payload, known):
+    return {key: [_("Unknown choice.")] for key in payload if key not in known}
+
+
+def _form_errors(form, errors):
+    """The form's errors under the body's names, after `errors` found in the body itself: "Give a NATO level"
+    says more than the "This field is required." that the value it refused then earns."""
+    return {body_name(name): [str(m) for m in messages] for name, messages in form.errors.items()} | errors
+
+
 @csrf_exempt  # stores nothing and reads no cookie, so there is no session to forge a request for
 @json_errors
 @never_cache
@@ -190,6 +207,8 @@ def eligibility(request):
     payload, error = _json_object(request)
     if error:
         return error
+    unknown = _unknown_fields(payload, CHECK_FIELDS)  # with the other errors: `language_en` and a missing
+    # `languages.en` are named in one answer
     errors = {}
     programme_slug, vacancy_slug = payload.get("programme"), payload.get("vacancy")
     if not isinstance(programme_slug, str) or not programme_slug:
@@ -205,13 +224,13 @@ def eligibility(request):
         except Vacancy.DoesNotExist:
             errors["vacancy"] = [_("No vacancy “%(slug)s” in this programme.") % {"slug": vacancy_slug}]
     if errors:
-        return _error(400, errors)
+        return _error(400, unknown | errors)
     programme, vacancy, call_year = subject
     rules = rules_for(vacancy or programme)
     form, errors = EligibilityForm.from_json(payload, rules=rules)
     if not form.is_valid():
-        errors |= {name: [str(m) for m in messages] for name, messages in form.errors.items()}
-    if errors:
+        errors = _form_errors(form, errors)
+    if errors := unknown | errors:
         return _error(400, errors)
     call_year = form.cleaned_data["call_year"] or call_year
     answer = selectors.eligibility_answer(
@@ -222,7 +241,7 @@ def eligibility(request):
             "eligible": answer.verdict,
             "verdict": verdict_name(answer.verdict),
             "call_year": call_year,
-            "questions": [name for name in form.fields if name != "call_year"],
+            "questions": [body_name(name) for name in form.fields if name != "call_year"],
             "rules": [
                 {"code": r.code, "passed": r.passed, "outcome": r.outcome, "message": r.message}
                 for r in answer.results
@@ -275,6 +294,7 @@ def eligible_vacancies(request):
     if error:
         return error
     form, errors = ProfileForm.from_json(payload, rules=selectors.profile_questions_rules())
+    errors |= _unknown_fields(payload, ELIGIBLE_FIELDS)
     query, filter_errors = _filters(payload.get("filters", {}))
     errors |= filter_errors
     choice = payload.get("eligibility", "")
@@ -287,7 +307,7 @@ def eligible_vacancies(request):
     if isinstance(page_number, bool) or not isinstance(page_number, int):
         errors["page"] = [_("Give the page as a whole number from 1.")]
     if not form.is_valid():
-        errors |= {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+        errors = _form_errors(form, errors)
     filterset = selectors.vacancy_list(filters=query)
     if not errors and filterset.errors:
         errors |= {
@@ -315,7 +335,7 @@ def eligible_vacancies(request):
             "count": page.paginator.count,
             "page": page.number,
             "pages": page.paginator.num_pages,
-            "questions": list(form.fields),
+            "questions": [body_name(name) for name in form.fields],
             "facets": {
                 "eligibility": [
                     {"value": option["value"], "label": option["label"], "count": option["count"]}

@@ -91,6 +91,13 @@ LIST_PARAMETERS = [
     {"name": "sort", "in": "query", "schema": {"type": "string", "enum": SORTS}},
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
 ]
+QUESTIONS = {
+    "type": "array",
+    "items": {"type": "string"},
+    "description": "The body's fields the rules read, as the body names them; a language is "
+    "`languages.<code>` (`very_good.<code>`), its key in that object. Errors use the same names.",
+    "examples": [["nationality", "education", "experience_years", "languages.en", "languages.fr"]],
+}
 SLUG = {"name": "slug", "in": "path", "required": True, "schema": {"type": "string", "pattern": r"^[-\w]+$"}}
 ACCEPT_LANGUAGE = {
     "name": "Accept-Language",
@@ -328,9 +335,10 @@ def _document():
                         },
                     },
                     "required": ["programme"],
+                    "additionalProperties": False,
                     "description": "Only the fields the programme's rules read are used (see `questions` in "
                     "the answer); a field only a scoped rule reads is required only of the nationals it "
-                    "applies to.",
+                    "applies to. Any other key: 400 naming it.",
                 },
                 "EligibleQuery": {
                     "type": "object",
@@ -384,8 +392,10 @@ def _document():
                         },
                         "page": {"type": "integer", "minimum": 1},
                     },
+                    "additionalProperties": False,
                     "description": "The candidate's answers to the questions of every vacancy's rules (see "
-                    "`questions` in the answer); a question is required as the checker requires it.",
+                    "`questions` in the answer); a question is required as the checker requires it. Any "
+                    "other key: 400 naming it.",
                 },
                 "EligibleList": {
                     "type": "object",
@@ -393,7 +403,7 @@ def _document():
                         "count": {"type": "integer", "minimum": 0},
                         "page": {"type": "integer", "minimum": 1},
                         "pages": {"type": "integer", "minimum": 1},
-                        "questions": {"type": "array", "items": {"type": "string"}},
+                        "questions": QUESTIONS,
                         "facets": {
                             "type": "object",
                             "properties": {
@@ -451,7 +461,7 @@ def _document():
                         "eligible": _nullable({"type": "boolean"}),
                         "verdict": {"type": "string", "enum": ["eligible", "not-eligible", "unknown"]},
                         "call_year": {"type": "integer"},
-                        "questions": {"type": "array", "items": {"type": "string"}},
+                        "questions": QUESTIONS,
                         "rules": {
                             "type": "array",
                             "items": {
