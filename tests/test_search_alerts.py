@@ -113,6 +113,16 @@ def test_the_alerts_form_describes_the_search_it_carries(client, jpo):
     assert 'value="jpo" checked' not in page.text.replace("\n", " ")  # no programme's calls ticked besides
 
 
+def test_the_consent_asked_for_a_search_names_the_search_not_only_new_calls(client, jpo):
+    search = client.get("/fr/alerts/?q=otan").text
+    calls = client.get("/fr/alerts/").text
+
+    assert "<h1>Alertes par e-mail pour cette recherche</h1>" in search
+    assert "nouvelles offres correspondant à cette recherche" in search
+    assert "nouvelles offres correspondant à cette recherche" not in calls
+    assert "appels à candidatures, comme décrit ci-dessus" in calls
+
+
 def test_following_a_search_confirms_the_address_and_the_search_with_one_link(client, jpo, mailoutbox):
     response = follow(client, "q=klimaat&country=SN")
 
