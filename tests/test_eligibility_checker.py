@@ -258,6 +258,7 @@ def test_the_questions_and_errors_use_the_bodys_names_and_a_key_it_has_not_is_na
     assert answer["questions"][-2:] == ["languages.en", "languages.fr"]  # {"languages": {"en": 5}}
     assert refused.status_code == 400
     assert sorted(refused.json()["errors"]) == ["language_en", "languages.en", "languages.fr"]
+    assert refused.json()["errors"]["language_en"][0].startswith("Unknown field. The fields are: programme,")
 
 
 def test_a_refused_value_is_named_as_refused_not_as_missing(client, seeded):

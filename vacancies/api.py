@@ -189,7 +189,8 @@ ELIGIBLE_FIELDS = (*CANDIDATE_FIELDS, "very_good", "filters", "eligibility", "pa
 
 
 def _unknown_fields(payload, known):
-    return {key: [_("Unknown choice.")] for key in payload if key not in known}
+    message = _("Unknown field. The fields are: %(fields)s.") % {"fields": ", ".join(known)}
+    return {key: [message] for key in payload if key not in known}
 
 
 def _form_errors(form, errors):
