@@ -15,7 +15,9 @@ CASES = [
     ("jpo", "jpo-unicef-dr-congo-partnerland", {"nationality": "CD", "education": "secondary"}, "unknown"),
     ("jpo", "jpo-unicef-dr-congo-partnerland", {}, "not-eligible"),  # a Belgian on a partner post
     ("nato-staff", None, {"education": "bachelor"}, "eligible"),
-    ("nato-staff", "nato-staff-officer-operations-crse", {"nationality": "CH"}, "not-eligible"),
+    ("nato-staff", "nato-staff-officer-operations-crse", {"experience": "1"}, "not-eligible"),  # 2 years
+    # NATO's source welcomes member nationals and bars no one: the checker cannot say for a Swiss national.
+    ("nato-staff", "nato-staff-officer-operations-crse", {"nationality": "CH"}, "unknown"),
     ("civil-crisis-expert", None, {}, "unknown"),
     ("defence-reserve", None, {}, "unknown"),
     ("asylum-migration", None, {}, "unknown"),
