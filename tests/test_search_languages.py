@@ -2,11 +2,14 @@
 places and organisations by their names in Dutch, French and English, best matches first, and a suggestion
 for a misspelling."""
 
+import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from tests.factories import OrganisationFactory, VacancyFactory
+from vacancies import selectors
 from vacancies.selectors import vacancy_list
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +84,15 @@ def test_a_misspelled_word_that_finds_nothing_suggests_the_nearest_word_of_the_c
 
     assert "Did you mean" in page
     assert "?q=Veiligheidsbegeleiders" in page
+
+
+def test_the_vocabulary_is_read_once_though_a_vacancy_closes_in_a_moment(django_assert_num_queries):
+    # At 100,000 vacancies one opens or closes every few seconds; reading the vocabulary takes half a second.
+    VacancyFactory(title="Veiligheidsbegeleiders", closes_at=timezone.now() + dt.timedelta(milliseconds=900))
+
+    assert selectors.search_suggestion(terms="veiligheidsbegleiders") == "Veiligheidsbegeleiders"
+    with django_assert_num_queries(0):
+        assert selectors.search_suggestion(terms="veiligheidsbegleiders") == "Veiligheidsbegeleiders"
 
 
 def test_a_search_that_finds_something_suggests_nothing(client):

@@ -148,24 +148,27 @@ def _lookup(key):
     return current, (entry if entry is not None and entry[0] == current else None)
 
 
-def _store(key, current, value):
+def _store(key, current, value, ttl=None):
     if current is None:
         return
     try:
-        if ttl := lifetime(current):
+        if ttl := ttl or lifetime(current):
             cache.set(key, (current, *value), ttl)
     except CACHE_ERRORS:
         pass
 
 
-def cached(name, parts, compute):
-    """`compute()`, cached per catalogue version, language and `parts` (a string naming the selection)."""
+def cached(name, parts, compute, *, timeless_for=None):
+    """`compute()`, cached per catalogue version, language and `parts` (a string naming the selection).
+
+    `timeless_for`: seconds to keep a value that does not change by the clock (no vacancy opening or closing
+    changes it), instead of until the next opening or closing, which at 100,000 vacancies is seconds away."""
     key = f"catalogue:{release()}:{name}:{get_language()}:{_digest(parts)}"
     current, entry = _lookup(key)
     if entry is not None:
         return entry[1]
     value = compute()
-    _store(key, current, (value,))
+    _store(key, current, (value,), ttl=timeless_for)
     return value
 
 

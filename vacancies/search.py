@@ -135,19 +135,24 @@ def _search_sqlite(queryset, terms):
 
 def vocabulary(vacancies, organisations, programmes) -> dict[str, str]:
     """{folded word: the word as written} of the catalogue: titles, places, organisations, programmes."""
-    texts = []
-    for title_columns in vacancies.values_list(*_columns("title"), "city").distinct():
-        texts.extend(title_columns)
+    # Each column's distinct values in one UNION (titles repeat across 100,000 vacancies: a few thousand
+    # texts, not 300,000 rows), then each distinct word folded once.
+    columns = [*_columns("title"), "city"]
+    first, *others = (vacancies.order_by().values_list(column) for column in columns)
+    texts = [text for (text,) in first.union(*others)]
     for name, acronym, other in organisations.values_list("name", "acronym", "other_names"):
         texts.extend((name, acronym, other))
     for names in programmes.values_list(*_columns("name")):
         texts.extend(names)
     texts.extend(country_names().values())
-    words = {}
+    seen = {}  # dict, not set: the first spelling met is the one suggested, whatever the hash order
     for text in texts:
         for word in WORD.findall(text or ""):
             if len(word) > 2 and not word.isdigit():
-                words.setdefault(fold(word), word)
+                seen.setdefault(word)
+    words = {}
+    for word in seen:
+        words.setdefault(fold(word), word)
     return words
 
 
