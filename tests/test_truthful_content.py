@@ -262,6 +262,15 @@ def test_natos_conversion_to_an_indefinite_contract_is_offered_only_to_staff_not
     assert "For staff not seconded" in programme
 
 
+def test_the_jpo_page_claims_no_conditions_for_partner_posts_its_source_does_not_state(seeded, client):
+    """jpo-programme.nl.txt, lines 55-67: conditions "if you have Belgian nationality"; none for the posts
+    reserved for the partner countries, whose publication says only which posts they are."""
+    page = client.get("/en/programmes/jpo/").text
+
+    assert "do not apply there" not in page and "each post's publication states the conditions" not in page
+    assert "For the posts reserved for candidates from the partner countries it states no conditions" in page
+
+
 def test_only_the_headcounts_a_source_gives_are_stated(seeded):
     stated = dict(
         Vacancy.objects.filter(positions__isnull=False)
