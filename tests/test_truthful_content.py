@@ -271,6 +271,15 @@ def test_the_jpo_page_claims_no_conditions_for_partner_posts_its_source_does_not
     assert "For the posts reserved for candidates from the partner countries it states no conditions" in page
 
 
+def test_country_lists_the_sources_do_not_give_say_where_they_come_from(seeded, client):
+    """The JPO source gives only the number of partner countries (14); NATO's names no member state."""
+    jpo = client.get("/en/programmes/jpo/").text
+    nato = client.get("/en/programmes/nato-staff/").text
+
+    assert "The source gives the number of partner countries (14), not their names" in jpo
+    assert "The source does not list them: this site uses NATO" in nato
+
+
 def test_only_the_headcounts_a_source_gives_are_stated(seeded):
     stated = dict(
         Vacancy.objects.filter(positions__isnull=False)
