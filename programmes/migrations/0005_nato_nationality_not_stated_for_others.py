@@ -8,23 +8,20 @@ BEFORE = {"groups": ["nato-members"]}
 AFTER = {"groups": ["nato-members"], "others": "not-stated"}
 
 
-def forward(apps, schema_editor):
+def _replace(apps, old, new):
     rules = apps.get_model("programmes", "EligibilityRule").objects
     for rule in rules.filter(programme__slug="nato-staff", kind="nationality"):
-        if rule.parameters == BEFORE:
-            rule.parameters = AFTER
-            rule.save(update_fields=["parameters"])
-
-
-def backward(apps, schema_editor):
-    rules = apps.get_model("programmes", "EligibilityRule").objects
-    for rule in rules.filter(programme__slug="nato-staff", kind="nationality"):
-        if rule.parameters == AFTER:
-            rule.parameters = BEFORE
+        if rule.parameters == old:
+            rule.parameters = new
             rule.save(update_fields=["parameters"])
 
 
 class Migration(migrations.Migration):
     dependencies = [("programmes", "0004_content_sources_and_controller")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        migrations.RunPython(
+            lambda apps, schema_editor: _replace(apps, BEFORE, AFTER),
+            lambda apps, schema_editor: _replace(apps, AFTER, BEFORE),
+        )
+    ]
