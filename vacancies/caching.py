@@ -162,7 +162,7 @@ def cached(name, parts, compute, *, timeless_for=None):
     """`compute()`, cached per catalogue version, language and `parts` (a string naming the selection).
 
     `timeless_for`: seconds to keep a value that does not change by the clock (no vacancy opening or closing
-    changes it), instead of until the next opening or closing, which at 100,000 vacancies is seconds away."""
+    changes it), instead of until the next opening or closing, local midnight or MAX_AGE."""
     key = f"catalogue:{release()}:{name}:{get_language()}:{_digest(parts)}"
     current, entry = _lookup(key)
     if entry is not None:

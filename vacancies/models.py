@@ -418,13 +418,17 @@ class VacancyQuerySet(PublishableQuerySet):
             & (Q(call__isnull=True) | Q(call__status=PublicationStatus.PUBLISHED))
         )
 
+    @classmethod
+    def shown_closed_q(cls, now):
+        """What `with_state()` calls closed: cancelled, or closed by its dates or its call."""
+        return Q(status=PublicationStatus.CANCELLED) | cls.closed_q(now)
+
     def with_state(self, now=None):
         """Annotate dates and `state` (`open`, `upcoming` or `closed`: cancelled ones too) as of `now`."""
         now = now or timezone.now()
         return self.with_dates().annotate(
             state=Case(
-                When(status=PublicationStatus.CANCELLED, then=Value(Vacancy.State.CLOSED)),
-                When(self.closed_q(now), then=Value(Vacancy.State.CLOSED)),
+                When(self.shown_closed_q(now), then=Value(Vacancy.State.CLOSED)),
                 When(window_opens__gt=now, then=Value(Vacancy.State.UPCOMING)),
                 default=Value(Vacancy.State.OPEN),
             )

@@ -640,8 +640,7 @@ CLOSED_REASON = gettext_lazy("This vacancy is closed: you can no longer apply fo
 
 
 def _closed_now() -> Q:
-    """Whether a vacancy is closed now, as `with_state()` says: cancelled, closed by date or by its call."""
-    return Q(status=PublicationStatus.CANCELLED) | VacancyQuerySet.closed_q(timezone.now())
+    return VacancyQuerySet.shown_closed_q(timezone.now())
 
 
 def group_counts(filterset: VacancyFilter) -> list:
